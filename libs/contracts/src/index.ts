@@ -1,1 +1,2 @@
 export * from './analysis';
+export * from './model-card';
