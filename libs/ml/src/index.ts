@@ -10,6 +10,7 @@ export * from './core/synthetic';
 export * from './cv/cross-validate';
 export * from './cv/folds';
 export * from './cv/grid-search';
+export * from './export';
 export * from './knn/knn';
 export * from './knn/select';
 export * from './lda/lda';
