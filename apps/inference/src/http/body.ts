@@ -1,0 +1,80 @@
+/** Reading request bodies with a size limit. */
+import type { IncomingMessage } from 'node:http';
+import { InferenceError } from '../errors';
+
+function tooLarge(limit: number): InferenceError {
+  return new InferenceError('PAYLOAD_TOO_LARGE', `request body exceeds the limit of ${limit} bytes`);
+}
+
+/**
+ * Reads a request body into memory.
+ *
+ * @param req - The request.
+ * @param limit - Largest accepted body in bytes.
+ * @returns The body bytes (empty when there is no body).
+ * @throws InferenceError PAYLOAD_TOO_LARGE as soon as the declared Content-Length or the bytes received
+ *   exceed `limit` (the rest is not buffered); BAD_REQUEST when the client aborts mid-body.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) return Promise.reject(tooLarge(limit));
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        // Keep the socket flowing so the 413 response can be written; the bytes are discarded.
+        req.resume();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(new InferenceError('BAD_REQUEST', `reading the request body failed: ${error.message}`));
+    };
+    const onAborted = () => onError(new Error('the client aborted the request'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+  });
+}
+
+/**
+ * Parses a JSON body.
+ *
+ * @param bytes - Body bytes (UTF-8).
+ * @param required - Whether an empty body is an error (else it parses as undefined).
+ * @returns The parsed value.
+ * @throws InferenceError BAD_REQUEST for an empty (when required) or malformed body, with the parser's
+ *   message (it names the position of a truncation).
+ */
+export function parseJson(bytes: Buffer, required: boolean): unknown {
+  if (bytes.length === 0) {
+    if (required)
+      throw new InferenceError('BAD_REQUEST', 'the request body is empty; a JSON object is required');
+    return undefined;
+  }
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new InferenceError(
+      'BAD_REQUEST',
+      `the request body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+}
