@@ -1,0 +1,85 @@
+import { regionFromIndices } from '@calcscope/imaging';
+import { describe, expect, it } from 'vitest';
+import { clusterMicrocalcifications } from './clusters';
+import type { Microcalcification } from './types';
+
+const SPACING = { pixelSpacingMm: { row: 0.1, col: 0.1 } };
+const WIDTH = 2000;
+
+/** A one-pixel MC at pixel (x, y) of a 2000-pixel-wide image. */
+function mcAt(x: number, y: number, cnr = 10): Microcalcification {
+  return {
+    region: regionFromIndices([y * WIDTH + x], WIDTH),
+    centroid: { x, y },
+    diameterMm: 0.11,
+    cnr,
+  };
+}
+
+describe('clusterMicrocalcifications', () => {
+  it('does not call a lone MC or a pair a cluster', () => {
+    expect(clusterMicrocalcifications([mcAt(100, 100)], SPACING)).toEqual([]);
+    expect(clusterMicrocalcifications([mcAt(100, 100), mcAt(120, 100)], SPACING)).toEqual([]);
+  });
+
+  it('groups three MCs within 1 cm² and reports box and centroid', () => {
+    const mcs = [mcAt(100, 100), mcAt(130, 100), mcAt(115, 140)];
+    const clusters = clusterMicrocalcifications(mcs, SPACING);
+    expect(clusters).toHaveLength(1);
+    expect(clusters[0].mcs).toHaveLength(3);
+    expect(clusters[0].bbox).toEqual({ x0: 100, y0: 100, x1: 131, y1: 141 });
+    expect(clusters[0].centroid.x).toBeCloseTo(115, 10);
+    expect(clusters[0].centroid.y).toBeCloseTo(340 / 3, 10);
+  });
+
+  it('keeps MCs farther apart than the link distance in separate groups', () => {
+    // Two triplets 30 mm apart (link distance 7 mm), plus a far single MC.
+    const mcs = [
+      mcAt(100, 100),
+      mcAt(120, 100),
+      mcAt(110, 120),
+      mcAt(400, 100),
+      mcAt(420, 100),
+      mcAt(410, 120),
+      mcAt(900, 900),
+    ];
+    const clusters = clusterMicrocalcifications(mcs, SPACING);
+    expect(clusters).toHaveLength(2);
+    expect(clusters.map((c) => c.mcs.length)).toEqual([3, 3]);
+    expect(clusters[1].centroid.x).toBeCloseTo(410, 10);
+  });
+
+  it('links in physical units: the same layout at 0.05 mm spacing is twice as many pixels apart', () => {
+    // 4.5 mm apart in a chain: linked at 5 mm, not at 4 mm.
+    const fine = { pixelSpacingMm: { row: 0.05, col: 0.05 } };
+    const mcs = [mcAt(100, 100), mcAt(190, 100), mcAt(280, 100)];
+    expect(clusterMicrocalcifications(mcs, fine)).toHaveLength(1);
+    expect(clusterMicrocalcifications(mcs, fine, { linkDistanceMm: 4 })).toHaveLength(0);
+  });
+
+  it('applies the density rule: a sparse chain linked at 5 mm is not a cluster at a small density area', () => {
+    const mcs = [mcAt(100, 100), mcAt(145, 100), mcAt(190, 100)];
+    expect(clusterMicrocalcifications(mcs, SPACING)).toHaveLength(1);
+    // Disk of 40 mm² has radius 3.57 mm: no MC has two others that close.
+    expect(clusterMicrocalcifications(mcs, SPACING, { densityAreaMm2: 40 })).toHaveLength(0);
+  });
+
+  it('needs two strong members: weak candidates join a cluster but cannot make one', () => {
+    const weak = [mcAt(100, 100, 5), mcAt(130, 100, 5), mcAt(115, 140, 5)];
+    expect(clusterMicrocalcifications(weak, SPACING)).toHaveLength(0);
+    const mixed = [mcAt(100, 100, 7), mcAt(130, 100, 7), mcAt(115, 140, 5)];
+    const clusters = clusterMicrocalcifications(mixed, SPACING);
+    expect(clusters).toHaveLength(1);
+    expect(clusters[0].mcs).toHaveLength(3);
+    expect(clusterMicrocalcifications(weak, SPACING, { minStrongCount: 0 })).toHaveLength(1);
+  });
+
+  it('rejects bad options', () => {
+    expect(() => clusterMicrocalcifications([], SPACING, { minCount: 2.5 })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
+    expect(() => clusterMicrocalcifications([], SPACING, { linkDistanceMm: -1 })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
+  });
+});

@@ -1,0 +1,141 @@
+import { regionFromIndices } from '@calcscope/imaging';
+import { describe, expect, it } from 'vitest';
+import { dice, type ImageTruth, scoreImage, summarizeScores } from './evaluation';
+import type { MassSegmentation, McCluster, Microcalcification } from './types';
+
+const WIDTH = 100;
+const SPACING = { row: 0.1, col: 0.1 };
+
+function mc(x: number, y: number): Microcalcification {
+  return { region: regionFromIndices([y * WIDTH + x], WIDTH), centroid: { x, y }, diameterMm: 0.1, cnr: 8 };
+}
+
+/** Sorted indices of the square [x0, x1) × [y0, y1). */
+function square(x0: number, y0: number, x1: number, y1: number): Int32Array {
+  const out: number[] = [];
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) out.push(y * WIDTH + x);
+  return Int32Array.from(out);
+}
+
+function mass(indices: Int32Array): MassSegmentation {
+  const region = regionFromIndices(indices, WIDTH);
+  const b = region.bbox;
+  return { region, contour: [], centroid: { x: (b.x0 + b.x1 - 1) / 2, y: (b.y0 + b.y1 - 1) / 2 } };
+}
+
+describe('dice', () => {
+  it('is 2|A∩B|/(|A|+|B|) on sorted index lists', () => {
+    expect(dice([1, 2, 3, 4], [3, 4, 5, 6])).toBeCloseTo(0.5, 12);
+    expect(dice([1, 2], [1, 2])).toBe(1);
+    expect(dice([1], [2])).toBe(0);
+    expect(dice([], [])).toBe(1);
+  });
+});
+
+describe('scoreImage', () => {
+  const truth: ImageTruth = {
+    width: WIDTH,
+    pixelSpacingMm: SPACING,
+    // Radii 0.15 and 0.5 mm: match distances max(0.3, r) = 0.3 and 0.5 mm = 3 and 5 px.
+    microcalcifications: [
+      { x: 10, y: 10, diameterMm: 0.3 },
+      { x: 50, y: 50, diameterMm: 1 },
+    ],
+    clusters: [{ centroid: { x: 30, y: 30 }, bbox: { x0: 25, y0: 25, x1: 35, y1: 35 } }],
+    masses: [{ indices: square(60, 60, 80, 80), diameterMm: 2.3 }],
+  };
+
+  it('applies the MC distance rule with max(0.3 mm, radius)', () => {
+    const score = scoreImage(truth, {
+      microcalcifications: [mc(12, 12), mc(54, 52), mc(90, 90)],
+      clusters: [],
+      masses: [],
+    });
+    // (12,12) is 0.28 mm from (10,10): found; (54,52) is 0.45 mm from (50,50): within its 0.5 mm radius.
+    expect(score.mcs.map((m) => m.found)).toEqual([true, true]);
+    expect(score.falseMcs).toBe(1);
+    const strict = scoreImage(truth, { microcalcifications: [mc(13, 13)], clusters: [], masses: [] });
+    expect(strict.mcs[0].found).toBe(false);
+  });
+
+  it('matches clusters by grown boxes and counts the rest as false', () => {
+    const near: McCluster = {
+      mcs: [mc(20, 20)],
+      bbox: { x0: 18, y0: 18, x1: 23, y1: 23 },
+      centroid: { x: 20, y: 20 },
+    };
+    const far: McCluster = {
+      mcs: [mc(10, 10)],
+      bbox: { x0: 5, y0: 5, x1: 15, y1: 15 },
+      centroid: { x: 10, y: 10 },
+    };
+    const score = scoreImage(truth, { microcalcifications: [], clusters: [near, far], masses: [] });
+    // near's centroid (20, 20) lies in the truth box grown by 2 mm = 20 px: found. far's centroid (10,10)
+    // lies 15 px outside: grown by 20 px it is inside too.
+    expect(score.clusters[0].found).toBe(true);
+    expect(score.falseClusters).toBe(0);
+    const tight = scoreImage(
+      truth,
+      { microcalcifications: [], clusters: [far], masses: [] },
+      { clusterMarginMm: 0.5 },
+    );
+    expect(tight.clusters[0].found).toBe(false);
+    expect(tight.falseClusters).toBe(1);
+    // far's only MC is a true MC: a false cluster of true MCs.
+    expect(tight.falseClustersOfTrueMcs).toBe(1);
+  });
+
+  it('finds masses by centroid and reports their Dice', () => {
+    const half = mass(square(60, 60, 80, 70));
+    const score = scoreImage(truth, {
+      microcalcifications: [],
+      clusters: [],
+      masses: [half, mass(square(0, 0, 5, 5))],
+    });
+    expect(score.masses[0].found).toBe(true);
+    expect(score.masses[0].dice).toBeCloseTo((2 * 200) / (400 + 200), 12);
+    expect(score.falseMasses).toBe(1);
+  });
+});
+
+describe('summarizeScores', () => {
+  it('pools rates per diameter bin, per image false rates and mean Dice of found masses', () => {
+    const summary = summarizeScores([
+      {
+        mcs: [
+          { diameterMm: 0.15, found: false },
+          { diameterMm: 0.25, found: true },
+          { diameterMm: 1, found: true },
+        ],
+        falseMcs: 3,
+        clusters: [{ found: true }],
+        falseClusters: 1,
+        falseClustersOfTrueMcs: 0,
+        masses: [{ diameterMm: 10, found: true, dice: 0.9 }],
+        falseMasses: 0,
+      },
+      {
+        mcs: [{ diameterMm: 0.4, found: false }],
+        falseMcs: 1,
+        clusters: [{ found: false }],
+        falseClusters: 0,
+        falseClustersOfTrueMcs: 0,
+        masses: [
+          { diameterMm: 6, found: true, dice: 0.5 },
+          { diameterMm: 12, found: false, dice: 0 },
+        ],
+        falseMasses: 2,
+      },
+    ]);
+    expect(summary.clusterSensitivity).toEqual({ found: 1, total: 2, rate: 0.5 });
+    expect(summary.falseClustersPerImage).toBe(0.5);
+    expect(summary.mcSensitivityByDiameter.map((b) => b.total)).toEqual([1, 1, 1, 1]);
+    expect(summary.mcSensitivityAtLeast02).toEqual({ found: 2, total: 3, rate: 2 / 3 });
+    expect(summary.falseMcsPerImage).toBe(2);
+    expect(summary.massSensitivity.rate).toBeCloseTo(2 / 3, 12);
+    expect(summary.massSensitivityAtLeast8).toEqual({ found: 1, total: 2, rate: 0.5 });
+    expect(summary.meanDice).toBeCloseTo(0.7, 12);
+    expect(summary.meanDiceAtLeast8).toBeCloseTo(0.9, 12);
+    expect(summary.falseMassesPerImage).toBe(1);
+  });
+});

@@ -1,0 +1,202 @@
+import type { GrayImage } from '@calcscope/imaging';
+import { chamferDistance } from './binary-mask';
+import { centreSurround, maskedIntegral } from './blob-response';
+import { segmentBreast } from './breast-mask';
+import { downsampleMean, sampleMaskWindow } from './downsample';
+import { gaussianBlur } from './gaussian';
+import {
+  checkMask,
+  type MassMeasurement,
+  type MassSegmentationOptions,
+  resolveMassSettings,
+  segmentMassAround,
+} from './mass-segmentation';
+import { medianAndMad } from './robust-stats';
+import { factorFor } from './scale';
+import type { MassSegmentation } from './types';
+import { assertValidImage, checkedOption } from './validate';
+
+/** Options of segmentMasses (candidate search), on top of MassSegmentationOptions. */
+export interface MassDetectionOptions extends MassSegmentationOptions {
+  /** Pixel spacing of the candidate search, mm. Default 0.5. */
+  readonly coarseSpacingMm?: number;
+  /** Least blob score (robust z of the centre-surround contrast at the best scale). Default 2. */
+  readonly minScore?: number;
+  /** Most candidates segmented, strongest first. Default 6. */
+  readonly maxCandidates?: number;
+  /**
+   * Least edge ratio of an accepted mass (mean gradient along its boundary over the median gradient of
+   * the surrounding tissue; see MassMeasurement.edgeRatio). Default 1.8.
+   */
+  readonly minEdgeRatio?: number;
+}
+
+/** One blob found by the multi-scale search: coarse position, radius and score. */
+export interface MassCandidate {
+  /** Full-resolution pixel coordinates of the blob centre. */
+  readonly x: number;
+  readonly y: number;
+  readonly radiusMm: number;
+  readonly score: number;
+}
+
+/**
+ * Finds and segments masses automatically.
+ *
+ * Candidates (findMassCandidates): a multi-scale centre-surround search on a `coarseSpacingMm` copy;
+ * each candidate is delineated by segmentMassAround (the level of strongest boundary gradient in an
+ * ROI, see there) and kept when its contrast, diameter and edge ratio pass the options: a mass has a
+ * margin, a blob of glandular texture mostly has not. A candidate whose centre falls inside an already
+ * accepted mass is skipped.
+ *
+ * Parameters: `image` – the mammogram; `options` – see MassDetectionOptions and MassSegmentationOptions.
+ * Returns: the masses, strongest candidate first.
+ * Raises: SegmentationError `INVALID_IMAGE`/`INVALID_SPACING`, `INVALID_OPTION`, `MASK_MISMATCH`.
+ */
+export function segmentMasses(image: GrayImage, options: MassDetectionOptions = {}): MassSegmentation[] {
+  return detectMasses(image, options).map(({ region, contour, centroid }) => ({ region, contour, centroid }));
+}
+
+/**
+ * segmentMasses with each mass's contrast and diameter (for evaluation and tuning).
+ *
+ * Parameters and raises: as segmentMasses.
+ * Returns: MassMeasurement[] (a MassSegmentation with `contrast` and `diameterMm`).
+ */
+export function detectMasses(image: GrayImage, options: MassDetectionOptions = {}): MassMeasurement[] {
+  assertValidImage(image);
+  const settings = resolveMassSettings(options);
+  const breast = options.breast ?? segmentBreast(image);
+  checkMask(image, breast);
+  const minEdgeRatio = checkedOption('minEdgeRatio', options.minEdgeRatio ?? 1.8, 0, 1e6);
+  const candidates = findMassCandidates(image, { ...options, breast });
+  const masses: MassMeasurement[] = [];
+  const claimed = new Set<number>();
+  for (const candidate of candidates) {
+    const centre = Math.round(candidate.y) * image.width + Math.round(candidate.x);
+    if (claimed.has(centre)) continue;
+    const mass = segmentMassAround(image, breast, candidate, candidate.radiusMm, settings);
+    if (!mass || mass.edgeRatio < minEdgeRatio) continue;
+    const c = Math.round(mass.centroid.y) * image.width + Math.round(mass.centroid.x);
+    if (claimed.has(c) || masses.some((m) => containsPixel(m, centre))) continue;
+    masses.push(mass);
+    for (const i of mass.region.indices) claimed.add(i);
+  }
+  return masses;
+}
+
+/** True when the mass's region contains linear pixel index `index` (binary search). */
+function containsPixel(mass: MassSegmentation, index: number): boolean {
+  const a = mass.region.indices;
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] === index) return true;
+    if (a[mid] < index) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/**
+ * Multi-scale blob search for mass candidates.
+ *
+ * On a block-mean copy at `coarseSpacingMm`, smoothed by σ = 1 mm, for radii r from minDiameterMm/2 to
+ * maxDiameterMm/2 in steps of √2: the centre-surround contrast (mean of the square of equal area to a
+ * disk of radius r, minus the mean of the frame out to 1.6 times its half-size; breast pixels only).
+ * Each scale's contrast is turned into a robust z-score (median, 1.4826·MAD over the breast); a
+ * pixel's score is its best z over the scales. Candidates are local maxima (3×3) of the score, at
+ * least r from the skin line, with score ≥ `minScore`, thinned so that no two lie within the larger
+ * radius of each other, strongest first, at most `maxCandidates`.
+ *
+ * Parameters: `image`; `options` – see MassDetectionOptions (`breast` is computed when absent).
+ * Returns: the candidates, strongest first.
+ */
+export function findMassCandidates(image: GrayImage, options: MassDetectionOptions = {}): MassCandidate[] {
+  const settings = resolveMassSettings(options);
+  const coarseMm = checkedOption('coarseSpacingMm', options.coarseSpacingMm ?? 0.5, 0.05, 5);
+  const minScore = checkedOption('minScore', options.minScore ?? 2, 0, 1e6);
+  const maxCandidates = checkedOption('maxCandidates', options.maxCandidates ?? 6, 0, 1e4);
+  const breast = options.breast ?? segmentBreast(image);
+  const fx = factorFor(image.pixelSpacingMm.col, coarseMm);
+  const fy = factorFor(image.pixelSpacingMm.row, coarseMm);
+  const dx = image.pixelSpacingMm.col * fx;
+  const dy = image.pixelSpacingMm.row * fy;
+  const d = (dx + dy) / 2;
+  const coarse = downsampleMean(image.data, image.width, image.height, fx, fy);
+  const w = coarse.width;
+  const h = coarse.height;
+  const tissue = sampleMaskWindow(breast.mask, image.width, 0, 0, image.width, image.height, fx, fy);
+  const smooth = gaussianBlur(coarse.data, w, h, 1 / dx, 1 / dy);
+  const table = maskedIntegral(smooth, tissue, w, h);
+  const depth = chamferDistance(tissue, w, h, dx, dy, true);
+
+  const score = new Float32Array(w * h).fill(Number.NEGATIVE_INFINITY);
+  const bestRadius = new Float32Array(w * h);
+  const response = new Float32Array(w * h);
+  const sample = new Float32Array(w * h);
+  const rMin = settings.minDiameterMm / 2;
+  const rMax = settings.maxDiameterMm / 2;
+  for (let r = rMin; r <= rMax * 1.0001; r *= Math.SQRT2) {
+    const half = Math.max(1, Math.round((0.886 * r) / d));
+    const outer = Math.round(1.6 * half) + 1;
+    let n = 0;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const p = y * w + x;
+        if (tissue[p] === 0) {
+          response[p] = Number.NaN;
+          continue;
+        }
+        const v = centreSurround(table, x, y, half, outer, 0.5);
+        response[p] = v;
+        if (!Number.isNaN(v)) sample[n++] = v;
+      }
+    }
+    if (n < 16) continue;
+    const { median, sigma } = medianAndMad(sample, n);
+    if (!(sigma > 0)) continue;
+    for (let p = 0; p < w * h; p++) {
+      const v = response[p];
+      if (Number.isNaN(v) || depth[p] < r) continue;
+      const z = (v - median) / sigma;
+      if (z > score[p]) {
+        score[p] = z;
+        bestRadius[p] = r;
+      }
+    }
+  }
+
+  const peaks: MassCandidate[] = [];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      const s = score[p];
+      if (!(s >= minScore)) continue;
+      let isMax = true;
+      for (let yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1) && isMax; yy++) {
+        for (let xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) {
+          const q = yy * w + xx;
+          if (score[q] > s || (score[q] === s && q < p)) {
+            isMax = false;
+            break;
+          }
+        }
+      }
+      if (!isMax) continue;
+      peaks.push({ x: (x + 0.5) * fx - 0.5, y: (y + 0.5) * fy - 0.5, radiusMm: bestRadius[p], score: s });
+    }
+  }
+  peaks.sort((a, b) => b.score - a.score);
+  const kept: MassCandidate[] = [];
+  const { col, row } = image.pixelSpacingMm;
+  for (const peak of peaks) {
+    if (kept.length >= maxCandidates) break;
+    const near = kept.some(
+      (k) => Math.hypot((k.x - peak.x) * col, (k.y - peak.y) * row) < Math.max(k.radiusMm, peak.radiusMm),
+    );
+    if (!near) kept.push(peak);
+  }
+  return kept;
+}

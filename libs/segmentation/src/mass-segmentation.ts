@@ -1,0 +1,546 @@
+import { type GrayImage, type Point, regionFromIndices } from '@calcscope/imaging';
+import { componentAt, fillHoles, openByDisk } from './binary-mask';
+import { centreSurround, maskedIntegral } from './blob-response';
+import { traceContour } from './contour';
+import { downsampleWindow, sampleMaskWindow } from './downsample';
+import { SegmentationError } from './errors';
+import { gaussianBlur } from './gaussian';
+import { selectKth } from './robust-stats';
+import { factorFor } from './scale';
+import type { BreastMask, MassSegmentation } from './types';
+import { assertPointInImage, assertValidImage, checkedOption } from './validate';
+
+/** Options of mass segmentation (segmentMassAt, and segmentMasses for each candidate); lengths in mm. */
+export interface MassSegmentationOptions {
+  /** A breast mask already computed for this image; without it the whole image counts as tissue. */
+  readonly breast?: BreastMask;
+  /** Masses are searched and accepted within this equivalent-diameter range, mm. Defaults 5 and 40. */
+  readonly minDiameterMm?: number;
+  readonly maxDiameterMm?: number;
+  /** Least inside-minus-surround contrast of an accepted mass (intensity units). Default 0.01. */
+  readonly minContrast?: number;
+  /** Smoothing before thresholding, as a fraction of the mass radius (σ = fraction · r). Default 0.1. */
+  readonly smoothingFraction?: number;
+  /** Radius of the opening that cuts thin leaks, as a fraction of the mass radius. Default 0.25. */
+  readonly openingFraction?: number;
+}
+
+/** Resolved mass options. */
+export interface MassSettings {
+  readonly minDiameterMm: number;
+  readonly maxDiameterMm: number;
+  readonly minContrast: number;
+  readonly smoothingFraction: number;
+  readonly openingFraction: number;
+}
+
+/** Checks and fills in the defaults of MassSegmentationOptions. */
+export function resolveMassSettings(options: MassSegmentationOptions): MassSettings {
+  const minDiameterMm = checkedOption('minDiameterMm', options.minDiameterMm ?? 5, 0.5, 500);
+  const maxDiameterMm = checkedOption('maxDiameterMm', options.maxDiameterMm ?? 40, minDiameterMm, 500);
+  return {
+    minDiameterMm,
+    maxDiameterMm,
+    minContrast: checkedOption('minContrast', options.minContrast ?? 0.01, 0, 1),
+    smoothingFraction: checkedOption('smoothingFraction', options.smoothingFraction ?? 0.1, 0, 1),
+    openingFraction: checkedOption('openingFraction', options.openingFraction ?? 0.25, 0, 1),
+  };
+}
+
+/** A segmented mass with the measurements taken on the way. */
+export interface MassMeasurement extends MassSegmentation {
+  /** Inside level minus surround level of the smoothed image (intensity units). */
+  readonly contrast: number;
+  /** Equivalent diameter 2·sqrt(area/π), mm. */
+  readonly diameterMm: number;
+  /**
+   * Edge strength: mean gradient magnitude along the boundary over the median gradient magnitude of
+   * the surrounding tissue (≈ 1 for a texture blob, several for a mass with a defined margin).
+   */
+  readonly edgeRatio: number;
+  /**
+   * Closure of the edge: the 25th percentile of the gradient magnitude along the boundary over the
+   * median of the surround (a mass's margin is strong all the way round; a texture blob's is not).
+   */
+  readonly edgeClosure: number;
+}
+
+/** Working resolution of the ROI: this many ROI pixels per mass radius. */
+const PIXELS_PER_RADIUS = 12;
+/** Rounds of re-estimating the radius from the segmented area. */
+const MAX_ITERATIONS = 3;
+/** Half-size of the ROI in mass radii. */
+const ROI_RADII = 3;
+
+/**
+ * Semi-automated mass segmentation from one point inside the mass (a user's click).
+ *
+ * The mass's scale is the radius (from minDiameterMm/2 to maxDiameterMm/2 in steps of 2^(1/4)) whose
+ * centre-surround contrast at the point is largest on a 0.5 mm copy of the image; then segmentMassAround
+ * delineates it.
+ *
+ * Parameters: `image` – the mammogram; `seed` – a pixel inside the mass (x = column, y = row);
+ * `options` – see MassSegmentationOptions.
+ * Returns: the mass (region, ordered closed contour, centroid), or null when the point is not on a
+ * blob brighter than its surround by `minContrast` with a diameter in range.
+ * Raises: SegmentationError `INVALID_IMAGE`/`INVALID_SPACING`, `INVALID_POINT` for a point outside the
+ * image, `INVALID_OPTION`, `MASK_MISMATCH` for a breast mask of another size.
+ */
+export function segmentMassAt(
+  image: GrayImage,
+  seed: Point,
+  options: MassSegmentationOptions = {},
+): MassSegmentation | null {
+  assertValidImage(image);
+  assertPointInImage(seed, image);
+  const settings = resolveMassSettings(options);
+  const breast = options.breast ?? null;
+  checkMask(image, breast);
+  const radiusMm = scaleAt(image, breast, seed, settings);
+  const mass = segmentMassAround(image, breast, seed, radiusMm, settings);
+  if (!mass) return null;
+  return { region: mass.region, contour: mass.contour, centroid: mass.centroid };
+}
+
+/** Raises MASK_MISMATCH when a breast mask does not fit the image. */
+export function checkMask(image: GrayImage, breast: BreastMask | null): void {
+  if (breast && (breast.width !== image.width || breast.height !== image.height)) {
+    throw new SegmentationError(
+      'MASK_MISMATCH',
+      `breast mask is ${breast.width}×${breast.height}, image is ${image.width}×${image.height}`,
+    );
+  }
+}
+
+/** The radius (mm) with the largest centre-surround contrast at `seed`, on a 0.5 mm grid. */
+function scaleAt(image: GrayImage, breast: BreastMask | null, seed: Point, settings: MassSettings): number {
+  const rMin = settings.minDiameterMm / 2;
+  const rMax = settings.maxDiameterMm / 2;
+  const coarseMm = Math.min(0.5, rMin / 4);
+  const fx = factorFor(image.pixelSpacingMm.col, coarseMm);
+  const fy = factorFor(image.pixelSpacingMm.row, coarseMm);
+  const dx = image.pixelSpacingMm.col * fx;
+  const dy = image.pixelSpacingMm.row * fy;
+  // Window: the largest surround around the seed.
+  const reach = 2 * rMax;
+  const x0 = Math.max(0, Math.floor(seed.x - reach / image.pixelSpacingMm.col));
+  const y0 = Math.max(0, Math.floor(seed.y - reach / image.pixelSpacingMm.row));
+  const x1 = Math.min(image.width, Math.ceil(seed.x + reach / image.pixelSpacingMm.col) + 1);
+  const y1 = Math.min(image.height, Math.ceil(seed.y + reach / image.pixelSpacingMm.row) + 1);
+  const plane = downsampleWindow(image.data, image.width, x0, y0, x1 - x0, y1 - y0, fx, fy);
+  const mask = breast ? sampleMaskWindow(breast.mask, image.width, x0, y0, x1 - x0, y1 - y0, fx, fy) : null;
+  const table = maskedIntegral(plane.data, mask, plane.width, plane.height);
+  const cx = Math.min(plane.width - 1, Math.floor((seed.x - x0) / fx));
+  const cy = Math.min(plane.height - 1, Math.floor((seed.y - y0) / fy));
+  const d = (dx + dy) / 2;
+  let best = rMin;
+  let bestResponse = Number.NEGATIVE_INFINITY;
+  for (let r = rMin; r <= rMax * 1.0001; r *= Math.SQRT2 ** 0.5) {
+    const half = Math.max(1, Math.round((0.886 * r) / d));
+    const response = centreSurround(table, cx, cy, half, Math.round(1.6 * half) + 1, 0.3);
+    if (response > bestResponse) {
+      bestResponse = response;
+      best = r;
+    }
+  }
+  return best;
+}
+
+/**
+ * Delineates a mass around a seed point given a first estimate of its radius.
+ *
+ * On an ROI of ±3 radii resampled to 12 pixels per radius and smoothed by σ = smoothingFraction · r:
+ * the seed moves to the brightest point of a strongly smoothed copy (σ = r/3) within r/2; the inside
+ * level is the median within 0.3 r of it, the surround level the median of the ring 1.6–2.6 r (breast
+ * pixels only). Of the levels at 20%, 30%, …, 80% of the way from surround to inside, the one whose
+ * region (pixels above it, connected to the seed, within 2.5 r, holes filled) has the largest mean
+ * gradient magnitude along its boundary is the mass's edge; that region is opened by a disk of
+ * openingFraction · r to cut thin leaks. The radius is re-estimated from the area and the steps
+ * repeated (at most 3 times) until it changes by < 15%. The edge ratio is that boundary gradient over
+ * the median gradient of the surround ring.
+ * The mask is then brought to full resolution by thresholding the bilinearly interpolated smoothed
+ * ROI at the same level inside the (one-pixel dilated) coarse mask.
+ *
+ * Parameters: `image`; `breast` – full-resolution breast mask or null; `seed` – pixel inside the
+ * mass; `radiusMm` – first radius estimate; `settings` – resolved options.
+ * Returns: the mass with its contrast, diameter and edge ratio, or null (no contrast, or diameter out
+ * of range).
+ */
+export function segmentMassAround(
+  image: GrayImage,
+  breast: BreastMask | null,
+  seed: Point,
+  radiusMm: number,
+  settings: MassSettings,
+): MassMeasurement | null {
+  const rMin = settings.minDiameterMm / 2;
+  const rMax = settings.maxDiameterMm / 2;
+  let r = Math.min(rMax, Math.max(rMin, radiusMm));
+  let roi: RoiSegmentation | null = null;
+  let centre = seed;
+  for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
+    roi = segmentRoi(image, breast, centre, r, settings);
+    if (!roi) return null;
+    centre = roi.seed;
+    const rEq = Math.sqrt(roi.areaMm2 / Math.PI);
+    if (Math.abs(rEq - r) < 0.15 * r) break;
+    r = Math.min(rMax * 1.2, Math.max(rMin * 0.8, rEq));
+  }
+  if (!roi) return null;
+  const full = refineToFullResolution(image, roi);
+  if (!full) return null;
+  const diameterMm =
+    2 * Math.sqrt((full.count * image.pixelSpacingMm.row * image.pixelSpacingMm.col) / Math.PI);
+  if (diameterMm < settings.minDiameterMm || diameterMm > settings.maxDiameterMm) return null;
+  if (roi.contrast < settings.minContrast) return null;
+  return {
+    ...full.mass,
+    contrast: roi.contrast,
+    diameterMm,
+    edgeRatio: roi.edgeRatio,
+    edgeClosure: roi.edgeClosure,
+  };
+}
+
+/** One pass of the ROI thresholding (see segmentMassAround). Coordinates of `seed` are full-res pixels. */
+interface RoiSegmentation {
+  /** ROI origin in the image and block factors. */
+  readonly x0: number;
+  readonly y0: number;
+  readonly fx: number;
+  readonly fy: number;
+  readonly width: number;
+  readonly height: number;
+  /** Smoothed ROI and the mass mask on it. */
+  readonly smooth: Float32Array;
+  readonly mask: Uint8Array;
+  readonly threshold: number;
+  readonly contrast: number;
+  /** Mean gradient along the chosen boundary over the median gradient of the surround. */
+  readonly edgeRatio: number;
+  /** 25th percentile of the gradient along the final boundary over the median gradient of the surround. */
+  readonly edgeClosure: number;
+  readonly areaMm2: number;
+  /** The refined seed, full-resolution pixels. */
+  readonly seed: Point;
+}
+
+function segmentRoi(
+  image: GrayImage,
+  breast: BreastMask | null,
+  seed: Point,
+  r: number,
+  settings: MassSettings,
+): RoiSegmentation | null {
+  const { col: sx, row: sy } = image.pixelSpacingMm;
+  const fx = factorFor(sx, r / PIXELS_PER_RADIUS);
+  const fy = factorFor(sy, r / PIXELS_PER_RADIUS);
+  const x0 = Math.max(0, Math.floor(seed.x - (ROI_RADII * r) / sx));
+  const y0 = Math.max(0, Math.floor(seed.y - (ROI_RADII * r) / sy));
+  const x1 = Math.min(image.width, Math.ceil(seed.x + (ROI_RADII * r) / sx) + 1);
+  const y1 = Math.min(image.height, Math.ceil(seed.y + (ROI_RADII * r) / sy) + 1);
+  const plane = downsampleWindow(image.data, image.width, x0, y0, x1 - x0, y1 - y0, fx, fy);
+  const w = plane.width;
+  const h = plane.height;
+  const dx = sx * fx;
+  const dy = sy * fy;
+  const tissue = breast ? sampleMaskWindow(breast.mask, image.width, x0, y0, x1 - x0, y1 - y0, fx, fy) : null;
+  const sigmaMm = settings.smoothingFraction * r;
+  const smooth = gaussianBlur(plane.data, w, h, sigmaMm / dx, sigmaMm / dy);
+  const broad = gaussianBlur(plane.data, w, h, r / 3 / dx, r / 3 / dy);
+
+  // Seed: brightest broad-smoothed pixel within r/2 of the given point.
+  const px = (seed.x - x0 + 0.5) / fx - 0.5;
+  const py = (seed.y - y0 + 0.5) / fy - 0.5;
+  let bx = Math.min(w - 1, Math.max(0, Math.round(px)));
+  let by = Math.min(h - 1, Math.max(0, Math.round(py)));
+  let best = Number.NEGATIVE_INFINITY;
+  const reachX = Math.ceil(r / 2 / dx);
+  const reachY = Math.ceil(r / 2 / dy);
+  const cx0 = bx;
+  const cy0 = by;
+  for (let y = Math.max(0, cy0 - reachY); y <= Math.min(h - 1, cy0 + reachY); y++) {
+    for (let x = Math.max(0, cx0 - reachX); x <= Math.min(w - 1, cx0 + reachX); x++) {
+      const ex = ((x - cx0) * dx) / (r / 2);
+      const ey = ((y - cy0) * dy) / (r / 2);
+      if (ex * ex + ey * ey > 1 || (tissue && tissue[y * w + x] === 0)) continue;
+      if (broad[y * w + x] > best) {
+        best = broad[y * w + x];
+        bx = x;
+        by = y;
+      }
+    }
+  }
+
+  // Inside and surround levels, and the gradient magnitude (intensity per mm) of the smoothed ROI.
+  const insideValues: number[] = [];
+  const ringValues: number[] = [];
+  const ringGradients: number[] = [];
+  const gradient = gradientMagnitude(smooth, w, h, dx, dy);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      if (tissue && tissue[p] === 0) continue;
+      const dist = Math.hypot((x - bx) * dx, (y - by) * dy) / r;
+      if (dist <= 0.3) insideValues.push(smooth[p]);
+      else if (dist >= 1.6 && dist <= 2.6) {
+        ringValues.push(smooth[p]);
+        ringGradients.push(gradient[p]);
+      }
+    }
+  }
+  if (insideValues.length === 0 || ringValues.length < 20) return null;
+  const inside = median(insideValues);
+  const surround = median(ringValues);
+  const contrast = inside - surround;
+  if (!(contrast > 0)) return null;
+
+  // Candidate region: pixels above the level, in the tissue, within 2.5 r of the seed.
+  const allowed = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      if (tissue && tissue[p] === 0) continue;
+      if (Math.hypot((x - bx) * dx, (y - by) * dy) <= 2.5 * r) allowed[p] = 1;
+    }
+  }
+  // The level between surround and inside whose region has the strongest mean boundary gradient: the
+  // mass's edge, where the intensity changes fastest (leaks into textured tissue lower it).
+  const start = by * w + bx;
+  let chosen: { mask: Uint8Array; edge: number; threshold: number } | null = null;
+  const candidate = new Uint8Array(w * h);
+  for (let f = LEVEL_FIRST; f <= LEVEL_LAST + 1e-9; f += LEVEL_STEP) {
+    const threshold = surround + f * contrast;
+    for (let p = 0; p < candidate.length; p++)
+      candidate[p] = allowed[p] !== 0 && smooth[p] >= threshold ? 1 : 0;
+    const region = fillHoles(componentAt(candidate, w, h, start), w, h);
+    if (region[start] === 0) continue;
+    const edge = meanBoundaryValue(region, gradient, w, h);
+    if (!chosen || edge > chosen.edge) chosen = { mask: region, edge, threshold };
+  }
+  if (!chosen) return null;
+  let mask = chosen.mask;
+  const openRadius = (settings.openingFraction * r) / ((dx + dy) / 2);
+  if (openRadius >= 1) {
+    const opened = componentAt(openByDisk(mask, w, h, openRadius), w, h, start);
+    if (opened[start] !== 0) mask = opened;
+  }
+  let count = 0;
+  for (let i = 0; i < mask.length; i++) count += mask[i];
+  const ringGradient = median(ringGradients);
+  const edgeLow = boundaryQuantile(mask, gradient, w, h, 0.25);
+  return {
+    x0,
+    y0,
+    fx,
+    fy,
+    width: w,
+    height: h,
+    smooth,
+    mask,
+    threshold: chosen.threshold,
+    contrast,
+    edgeRatio: ringGradient > 0 ? chosen.edge / ringGradient : Number.POSITIVE_INFINITY,
+    edgeClosure: ringGradient > 0 ? edgeLow / ringGradient : Number.POSITIVE_INFINITY,
+    areaMm2: count * dx * dy,
+    seed: { x: x0 + (bx + 0.5) * fx - 0.5, y: y0 + (by + 0.5) * fy - 0.5 },
+  };
+}
+
+/** Levels tried between the surround (0) and the inside level (1). */
+const LEVEL_FIRST = 0.2;
+const LEVEL_LAST = 0.8;
+const LEVEL_STEP = 0.1;
+
+/**
+ * Gradient magnitude by central differences (one-sided at the border), in intensity units per mm.
+ *
+ * Parameters: `plane` – row-major `width` × `height`; `dx`, `dy` – pixel size in mm along x and y.
+ */
+function gradientMagnitude(
+  plane: Float32Array,
+  width: number,
+  height: number,
+  dx: number,
+  dy: number,
+): Float32Array {
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const up = y > 0 ? y - 1 : y;
+    const down = y < height - 1 ? y + 1 : y;
+    for (let x = 0; x < width; x++) {
+      const left = x > 0 ? x - 1 : x;
+      const right = x < width - 1 ? x + 1 : x;
+      const gx = (plane[y * width + right] - plane[y * width + left]) / ((right - left || 1) * dx);
+      const gy = (plane[down * width + x] - plane[up * width + x]) / ((down - up || 1) * dy);
+      out[y * width + x] = Math.hypot(gx, gy);
+    }
+  }
+  return out;
+}
+
+/** The `q` quantile of `values` over the boundary pixels of `mask` (0 when it has none). */
+function boundaryQuantile(
+  mask: Uint8Array,
+  values: Float32Array,
+  width: number,
+  height: number,
+  q: number,
+): number {
+  const picked: number[] = [];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      if (mask[p] === 0) continue;
+      const edge =
+        x === 0 ||
+        y === 0 ||
+        x === width - 1 ||
+        y === height - 1 ||
+        mask[p - 1] === 0 ||
+        mask[p + 1] === 0 ||
+        mask[p - width] === 0 ||
+        mask[p + width] === 0;
+      if (edge) picked.push(values[p]);
+    }
+  }
+  if (picked.length === 0) return 0;
+  const a = Float32Array.from(picked);
+  return selectKth(a, a.length, Math.min(a.length - 1, Math.floor(q * a.length)));
+}
+
+/** Mean of `values` over the boundary pixels of `mask` (set, with a 4-neighbour unset or outside). */
+function meanBoundaryValue(mask: Uint8Array, values: Float32Array, width: number, height: number): number {
+  let sum = 0;
+  let n = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      if (mask[p] === 0) continue;
+      const edge =
+        x === 0 ||
+        y === 0 ||
+        x === width - 1 ||
+        y === height - 1 ||
+        mask[p - 1] === 0 ||
+        mask[p + 1] === 0 ||
+        mask[p - width] === 0 ||
+        mask[p + width] === 0;
+      if (!edge) continue;
+      sum += values[p];
+      n++;
+    }
+  }
+  return n > 0 ? sum / n : 0;
+}
+
+/** Median of a list (upper median for even lengths). */
+function median(values: number[]): number {
+  const a = Float32Array.from(values);
+  return selectKth(a, a.length, a.length >> 1);
+}
+
+/**
+ * Full-resolution mask from an ROI segmentation: pixels whose bilinearly interpolated smoothed value
+ * reaches the threshold and whose nearest ROI pixel is in the one-pixel dilation of the ROI mask; the
+ * component containing the most pixels, holes filled.
+ */
+function refineToFullResolution(
+  image: GrayImage,
+  roi: RoiSegmentation,
+): { mass: MassSegmentation; count: number } | null {
+  const { x0, y0, fx, fy, width: w, height: h, smooth, mask, threshold } = roi;
+  // Dilate the coarse mask by one pixel (3×3).
+  const allowed = new Uint8Array(w * h);
+  let minX = w;
+  let minY = h;
+  let maxX = -1;
+  let maxY = -1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (mask[y * w + x] === 0) continue;
+      for (let yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1); yy++) {
+        for (let xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) allowed[yy * w + xx] = 1;
+      }
+      if (x < minX) minX = x;
+      if (y < minY) minY = y;
+      if (x > maxX) maxX = x;
+      if (y > maxY) maxY = y;
+    }
+  }
+  if (maxX < 0) return null;
+  const bx0 = Math.max(0, x0 + (minX - 1) * fx);
+  const by0 = Math.max(0, y0 + (minY - 1) * fy);
+  const bx1 = Math.min(image.width, x0 + (maxX + 2) * fx);
+  const by1 = Math.min(image.height, y0 + (maxY + 2) * fy);
+  const bw = bx1 - bx0;
+  const bh = by1 - by0;
+  const local = new Uint8Array(bw * bh);
+  for (let y = 0; y < bh; y++) {
+    const v = (y + by0 - y0 + 0.5) / fy - 0.5;
+    const vc = v < 0 ? 0 : Math.min(v, h - 1);
+    const r0 = Math.floor(vc);
+    const r1 = r0 + 1 < h ? r0 + 1 : r0;
+    const fv = vc - r0;
+    const nearestRow = Math.min(h - 1, Math.max(0, Math.round(v)));
+    for (let x = 0; x < bw; x++) {
+      const u = (x + bx0 - x0 + 0.5) / fx - 0.5;
+      const nearestCol = Math.min(w - 1, Math.max(0, Math.round(u)));
+      if (allowed[nearestRow * w + nearestCol] === 0) continue;
+      const uc = u < 0 ? 0 : Math.min(u, w - 1);
+      const c0 = Math.floor(uc);
+      const c1 = c0 + 1 < w ? c0 + 1 : c0;
+      const fu = uc - c0;
+      const top = smooth[r0 * w + c0] + fu * (smooth[r0 * w + c1] - smooth[r0 * w + c0]);
+      const bottom = smooth[r1 * w + c0] + fu * (smooth[r1 * w + c1] - smooth[r1 * w + c0]);
+      if (top + fv * (bottom - top) >= threshold) local[y * bw + x] = 1;
+    }
+  }
+  // Keep the component holding the refined seed, or else the largest one.
+  const sxLocal = Math.round(roi.seed.x) - bx0;
+  const syLocal = Math.round(roi.seed.y) - by0;
+  let component: Uint8Array | null = null;
+  if (sxLocal >= 0 && syLocal >= 0 && sxLocal < bw && syLocal < bh && local[syLocal * bw + sxLocal] !== 0) {
+    component = componentAt(local, bw, bh, syLocal * bw + sxLocal);
+  } else {
+    let bestCount = 0;
+    const seen = new Uint8Array(bw * bh);
+    for (let i = 0; i < local.length; i++) {
+      if (local[i] === 0 || seen[i] !== 0) continue;
+      const c = componentAt(local, bw, bh, i);
+      let n = 0;
+      for (let j = 0; j < c.length; j++) {
+        if (c[j] !== 0) {
+          seen[j] = 1;
+          n++;
+        }
+      }
+      if (n > bestCount) {
+        bestCount = n;
+        component = c;
+      }
+    }
+  }
+  if (!component) return null;
+  const filled = fillHoles(component, bw, bh);
+  const indices: number[] = [];
+  let sumX = 0;
+  let sumY = 0;
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      if (filled[y * bw + x] === 0) continue;
+      indices.push((y + by0) * image.width + x + bx0);
+      sumX += x + bx0;
+      sumY += y + by0;
+    }
+  }
+  if (indices.length === 0) return null;
+  return {
+    mass: {
+      region: regionFromIndices(indices, image.width),
+      contour: traceContour(filled, bw, bh, bx0, by0),
+      centroid: { x: sumX / indices.length, y: sumY / indices.length },
+    },
+    count: indices.length,
+  };
+}
