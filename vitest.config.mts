@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Tests import sibling libraries from source, so no build is needed before `vitest run`.
-const libs = readdirSync(resolve(__dirname, 'libs'));
+const libs = readdirSync(resolve(import.meta.dirname, 'libs'));
 const alias = Object.fromEntries(
-  libs.map((name) => [`@calcscope/${name}`, resolve(__dirname, 'libs', name, 'src', 'index.ts')]),
+  libs.map((name) => [`@calcscope/${name}`, resolve(import.meta.dirname, 'libs', name, 'src', 'index.ts')]),
 );
 
 export default defineConfig({
