@@ -3,9 +3,11 @@
  * targets, measured in one run on this machine. Speed targets live here, never in timed unit tests.
  */
 import { benchAnalyze } from './bench-analyze';
+import { benchTraining } from './bench-training';
 
 const SUITES: Record<string, () => Promise<void>> = {
   analyze: benchAnalyze,
+  training: benchTraining,
 };
 
 async function main(): Promise<number> {

@@ -1,8 +1,6 @@
 import { availableParallelism } from 'node:os';
+import { SCENARIOS, type Scenario } from './dataset';
 import { MODEL_FAMILIES, type ModelFamily } from './train';
-
-export const SCENARIOS = ['mc', 'mass', 'combined'] as const;
-export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** Where a run's data comes from: an image manifest, the synthetic Wang 2016 cohort, or a feature table. */
 export type TrainingSource =
@@ -18,7 +16,7 @@ export interface TrainingConfig {
   out: string;
   reportsDir: string;
   models: ModelFamily[];
-  scenarios: ScenarioName[];
+  scenarios: Scenario[];
   workers: number;
   /** Feature cache folder; null disables the cache. */
   cacheDir: string | null;
