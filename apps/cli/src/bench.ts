@@ -3,10 +3,12 @@
  * targets, measured in one run on this machine. Speed targets live here, never in timed unit tests.
  */
 import { benchAnalyze } from './bench-analyze';
+import { benchCnn } from './bench-cnn';
 import { benchTraining } from './bench-training';
 
 const SUITES: Record<string, () => Promise<void>> = {
   analyze: benchAnalyze,
+  cnn: benchCnn,
   training: benchTraining,
 };
 

@@ -1,4 +1,5 @@
 export * from './bench';
+export * from './cnn';
 export * from './core/errors';
 export * from './core/linalg';
 export * from './core/linear';

@@ -23,6 +23,12 @@ export interface CreateSessionOptions {
   readonly intraOpNumThreads?: number;
   /** onnxruntime graph optimisation level (default `'all'`). */
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /**
+   * Whether idle intra-op threads busy-wait for work (onnxruntime's default, true). With more than one thread
+   * on a machine whose cores are shared with other processes, spinning threads burn the time the others
+   * need: false makes them sleep (`session.intra_op.allow_spinning = 0`).
+   */
+  readonly allowSpinning?: boolean;
   /** Receives the one-line notice when a provider is unavailable (default `console.warn`). */
   readonly log?: (line: string) => void;
 }
@@ -98,6 +104,9 @@ export async function createSession(
       executionProviders: [provider],
       graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
       ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
+      ...(options.allowSpinning === false
+        ? { extra: { session: { intra_op: { allow_spinning: '0' } } } }
+        : {}),
       // A provider that cannot load is an expected event here; keep onnxruntime's own error log quiet.
       logSeverityLevel: i < providers.length - 1 ? 4 : 3,
     };

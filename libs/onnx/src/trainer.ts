@@ -93,6 +93,22 @@ export class GraphTrainer {
    * @throws OnnxSessionError `INVALID_OPTION` for a non-positive learning rate; onnxruntime errors as thrown.
    */
   async step(batch: Readonly<Record<string, ort.Tensor>>, learningRate: number): Promise<number> {
+    return (await this.stepWithOutputs(batch, learningRate)).loss;
+  }
+
+  /**
+   * One optimizer step that also hands back the graph's other outputs (e.g. batch-normalisation statistics
+   * for running averages), as `step` otherwise.
+   *
+   * @param batch - The data inputs of the graph.
+   * @param learningRate - Learning rate of this step (> 0).
+   * @returns The minibatch loss before the update and every output of the run, by name.
+   * @throws OnnxSessionError `INVALID_OPTION` for a non-positive learning rate; onnxruntime errors as thrown.
+   */
+  async stepWithOutputs(
+    batch: Readonly<Record<string, ort.Tensor>>,
+    learningRate: number,
+  ): Promise<{ loss: number; outputs: Record<string, ort.Tensor> }> {
     if (!(learningRate > 0) || !Number.isFinite(learningRate)) {
       throw new OnnxSessionError(
         'INVALID_OPTION',
@@ -114,7 +130,10 @@ export class GraphTrainer {
     for (const c of this.signature.params) this.carried.set(c.name, results[c.updatedName] as ort.Tensor);
     for (const c of this.signature.state) this.carried.set(c.name, results[c.updatedName] as ort.Tensor);
     this.stepCount = t;
-    return (results[this.signature.loss].data as Float32Array)[0];
+    return {
+      loss: (results[this.signature.loss].data as Float32Array)[0],
+      outputs: results as Record<string, ort.Tensor>,
+    };
   }
 
   /** Frees the onnxruntime session. */

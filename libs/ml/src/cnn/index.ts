@@ -21,6 +21,7 @@ export {
   augmentBatch,
   resolveAugmentation,
 } from './augment';
+export { benchmarkCnnTraining, type CnnBenchmarkOptions, type CnnBenchmarkResult } from './bench';
 export { CnnError, type CnnErrorCode } from './errors';
 export { buildCnnInferenceGraph, CNN_OUTPUT, type CnnExportOptions, camWeights } from './export';
 export { type CnnFlops, countCnnFlops, type LayerMacs } from './flops';

@@ -1,6 +1,7 @@
 import { type GraphBuilder, op, type TensorRef } from '@calcscope/onnx';
 import type { BlockSpec, ConvSpec, PoolSpec } from './architecture';
 import { convNames } from './architecture';
+import { CnnError } from './errors';
 
 /** Returns the graph tensor holding a named parameter of the given shape (a graph input or an initializer). */
 export type ParameterSource = (name: string, shape: readonly number[]) => TensorRef;
@@ -77,7 +78,7 @@ export function inputParameters(g: GraphBuilder, created: TensorRef[] = []): Par
  *
  * @param g - Graph.
  * @param values - Data per name.
- * @returns The source; it throws `Error` for a missing name (the caller validates the model first).
+ * @returns The source; it throws CnnError `INVALID_MODEL` for a missing name.
  */
 export function initializerParameters(
   g: GraphBuilder,
@@ -85,7 +86,7 @@ export function initializerParameters(
 ): ParameterSource {
   return (name, shape) => {
     const data = values[name];
-    if (!data) throw new Error(`missing parameter '${name}'`);
+    if (!data) throw new CnnError('INVALID_MODEL', `missing tensor '${name}'`);
     return g.initializer(name, data, shape);
   };
 }

@@ -141,7 +141,7 @@ export function poolReference(x: FeatureMaps, spec: PoolSpec): FeatureMaps {
 function addRelu(a: FeatureMaps, b: FeatureMaps): FeatureMaps {
   for (let i = 0; i < a.data.length; i++) {
     const v = a.data[i] + b.data[i];
-    a.data[i] = v < 0 ? 0 : v;
+    a.data[i] = Math.max(v, 0);
   }
   return a;
 }

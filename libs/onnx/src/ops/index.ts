@@ -1,5 +1,11 @@
+export * from './conv';
 export * from './elementwise';
 export * from './linear';
+export * from './normalization';
 export type { NameOption } from './operand';
+export * from './pool';
 export * from './reduce';
+export * from './resize';
 export * from './shape-ops';
+export * from './slice';
+export type { WindowGeometry, WindowOptions } from './window';
