@@ -4,12 +4,14 @@
  */
 import { benchAnalyze } from './bench-analyze';
 import { benchCnn } from './bench-cnn';
+import { benchInference } from './bench-inference';
 import { benchTraining } from './bench-training';
 
 const SUITES: Record<string, () => Promise<void>> = {
   analyze: benchAnalyze,
   cnn: benchCnn,
   training: benchTraining,
+  inference: benchInference,
 };
 
 async function main(): Promise<number> {

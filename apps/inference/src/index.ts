@@ -1,9 +1,40 @@
+export { Analyzer, type AnalyzerOptions, checkImageBytes } from './analyze/analyzer';
+export { predictClusters, roiSpecsToCut } from './analyze/cluster-predictions';
+export {
+  lesionsForScenario,
+  MALIGNANCY_TASK,
+  predictLesions,
+  tabularRequest,
+  twoClassRows,
+} from './analyze/lesion-predictions';
+export {
+  type PoolResult,
+  WorkerPool,
+  WorkerPoolError,
+  type WorkerPoolErrorCode,
+  type WorkerPoolOptions,
+  WorkerTaskError,
+} from './analyze/pool';
+export { analyzeOutcome, analyzeRefusal } from './analyze/refusal';
+export type { AnalyzeResponse, ClusterPrediction, LesionPrediction } from './analyze/response';
+export { normalizeRoi, ROI_INPUT, ROI_TASK, roiSpecForModel, roiSpecKey } from './analyze/roi';
+export {
+  type AnalyzeRunner,
+  type AnalyzeRunnerOptions,
+  compiledAnalyzeWorkerScript,
+  createAnalyzeRunner,
+  defaultAnalyzeWorkerScript,
+  InProcessAnalyzeRunner,
+  WorkerAnalyzeRunner,
+} from './analyze/runner';
+export type { AnalyzeOutput, AnalyzeTask, RoiCrops, RoiNormalization, RoiSpec } from './analyze/task';
 export { InferenceError, type InferenceErrorCode, SettingsError } from './errors';
 export type { Route, RouteContext, RouteResult, ServerServices } from './http/router';
 export { defaultRoutes } from './http/routes';
 export { createInferenceServer, type InferenceServer, type InferenceServerOptions } from './http/server';
 export { installShutdownHandlers, type ShutdownOptions, shutdownGracefully } from './lifecycle';
 export {
+  type AnalyzeOutcome,
   InferenceMetrics,
   type MetricsSources,
   type RequestOutcome,
@@ -27,4 +58,4 @@ export {
 } from './serving/routing';
 export { ServedVersion } from './serving/served-version';
 export { type ModelSignature, signatureFromConfig, type TensorSpec } from './serving/signature';
-export { DEFAULT_SETTINGS, type InferenceSettings, loadSettings } from './settings';
+export { DEFAULT_SETTINGS, defaultAnalyzeWorkers, type InferenceSettings, loadSettings } from './settings';

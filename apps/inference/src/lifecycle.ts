@@ -12,6 +12,8 @@ export interface ShutdownOptions {
   readonly drainTimeoutMs: number;
   /** Receives progress lines (default console.log). */
   readonly log?: (line: string) => void;
+  /** Releases what else the process holds (the analysis workers) after the manager closed. */
+  readonly release?: () => Promise<void>;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function shutdownGracefully(
   log(`inference: shutting down, ${server.inFlight} request(s) in flight`);
   const clean = await server.drain(options.drainTimeoutMs);
   await manager.close();
+  await options.release?.();
   log(
     `inference: ${clean ? 'drained' : 'drain timed out, connections closed'}; sessions released in ${(performance.now() - started).toFixed(0)} ms`,
   );

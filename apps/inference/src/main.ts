@@ -4,6 +4,8 @@
  */
 import { FEATURE_SCHEMA_HASH } from '@calcscope/features';
 import { env as ortEnvironment } from 'onnxruntime-node';
+import { Analyzer } from './analyze/analyzer';
+import { createAnalyzeRunner } from './analyze/runner';
 import { SettingsError } from './errors';
 import { createInferenceServer } from './http/server';
 import { installShutdownHandlers } from './lifecycle';
@@ -34,11 +36,29 @@ async function main(): Promise<void> {
     acceptedSchemaHashes: [FEATURE_SCHEMA_HASH, ...settings.extraSchemaHashes],
     metrics,
   });
-  const server = createInferenceServer({ manager, metrics, maxBodyBytes: settings.maxBodyBytes });
+  const analyzer = new Analyzer({
+    manager,
+    metrics,
+    runner: createAnalyzeRunner({
+      workers: settings.analyzeWorkers,
+      maxPending: settings.analyzeMaxPending,
+      timeoutMs: settings.analyzeTimeoutMs,
+      onWorkerExit: (reason, message) => {
+        metrics.analyzeWorkerExit(reason);
+        console.error(`inference: analysis worker replaced (${reason}): ${message}`);
+      },
+    }),
+    maxBodyBytes: settings.analyzeMaxBodyBytes,
+    maxPixels: settings.analyzeMaxPixels,
+  });
+  const server = createInferenceServer({ manager, metrics, maxBodyBytes: settings.maxBodyBytes, analyzer });
   const address = await server.listen(settings.port, settings.host);
-  installShutdownHandlers(server, manager, { drainTimeoutMs: settings.drainTimeoutMs });
+  installShutdownHandlers(server, manager, {
+    drainTimeoutMs: settings.drainTimeoutMs,
+    release: () => analyzer.close(),
+  });
   console.log(
-    `inference: listening on http://${address.address}:${address.port} (repository ${settings.modelRepository}, providers ${settings.providers.join(',')})`,
+    `inference: listening on http://${address.address}:${address.port} (repository ${settings.modelRepository}, providers ${settings.providers.join(',')}; analyses on ${analyzer.description})`,
   );
   await manager.start();
   const serving = manager.servingVersions();

@@ -10,6 +10,19 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 /** Outcome label of calcscope_inference_requests_total. */
 export type RequestOutcome = 'success' | 'bad_request' | 'error';
 
+/** Outcome label of calcscope_inference_analyze_requests_total: success or the refusal's kind. */
+export type AnalyzeOutcome =
+  | 'success'
+  | 'bad_request'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unprocessable'
+  | 'unavailable'
+  | 'error';
+
+/** Why an analysis worker thread was replaced. */
+export type WorkerExitReason = 'crashed' | 'timeout';
+
 /** Pre-bound metric children of one model version (label lookups happen once, not per request). */
 export interface VersionInstruments {
   /** A request finished: its outcome and its duration from receipt to response in seconds. */
@@ -36,6 +49,8 @@ export const LATENCY_BUCKETS = [
 ];
 /** Batch-size buckets (rows per session.run). */
 export const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+/** Analysis stage buckets in seconds: from 1 ms (decoding a small PNG) to 60 s (a full field on a busy host). */
+export const ANALYZE_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 /** Buckets of the largest absolute shadow-vs-primary output difference. */
 export const DIFFERENCE_BUCKETS = [0, 1e-7, 1e-5, 1e-3, 0.01, 0.1, 0.5, 1];
 
@@ -52,7 +67,11 @@ export class InferenceMetrics {
   private readonly shadowRequests: Counter<'model' | 'version' | 'outcome'>;
   private readonly shadowDifference: Histogram<'model' | 'version'>;
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  private readonly analyzeDuration: Histogram<'stage'>;
+  private readonly analyzeRequests: Counter<'outcome'>;
+  private readonly analyzeWorkerExits: Counter<'reason'>;
   private sources: MetricsSources = { pending: () => [], loaded: () => [] };
+  private analyzeLoad: () => { queued: number; running: number } = () => ({ queued: 0, running: 0 });
 
   /**
    * @param options.defaultMetrics - Also collect prom-client's process_* and nodejs_* metrics (default true).
@@ -114,7 +133,37 @@ export class InferenceMetrics {
       labelNames: ['method', 'route', 'status'],
       registers,
     });
+    this.analyzeDuration = new Histogram({
+      name: `${PREFIX}analyze_duration_seconds`,
+      help: 'Duration of each stage of POST /v1/analyze (receive, queue, decode, detection, segmentation, features, roi, predict, total), in seconds.',
+      labelNames: ['stage'],
+      buckets: ANALYZE_BUCKETS,
+      registers,
+    });
+    this.analyzeRequests = new Counter({
+      name: `${PREFIX}analyze_requests_total`,
+      help: 'POST /v1/analyze requests by outcome (success, bad_request, payload_too_large, unsupported_media_type, unprocessable, unavailable, error).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.analyzeWorkerExits = new Counter({
+      name: `${PREFIX}analyze_worker_exits_total`,
+      help: 'Analysis worker threads that died (crashed) or were stopped for running too long (timeout), each replaced by a fresh one.',
+      labelNames: ['reason'],
+      registers,
+    });
     const metrics = this;
+    new Gauge({
+      name: `${PREFIX}analyze_pending`,
+      help: 'Analyses waiting for a worker (queued) or running in one (running).',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const load = metrics.analyzeLoad();
+        this.set({ state: 'queued' }, load.queued);
+        this.set({ state: 'running' }, load.running);
+      },
+    });
     new Gauge({
       name: `${PREFIX}pending_requests`,
       help: 'Requests queued in the dynamic batcher or executing, per model version.',
@@ -137,6 +186,31 @@ export class InferenceMetrics {
           this.set({ model: m.model, version: String(m.version), provider: m.provider }, 1);
       },
     });
+  }
+
+  /** Connects the analyze_pending gauge to the analysis runner. */
+  setAnalyzeLoad(load: () => { queued: number; running: number }): void {
+    this.analyzeLoad = load;
+  }
+
+  /**
+   * Records one stage of an analysis.
+   *
+   * @param stage - Stage name (a fixed set from the pipeline: decode, features, predict, total, ...).
+   * @param seconds - Its duration.
+   */
+  analyzeStage(stage: string, seconds: number): void {
+    this.analyzeDuration.observe({ stage }, seconds);
+  }
+
+  /** Counts one POST /v1/analyze request by outcome. */
+  analyzeRequest(outcome: AnalyzeOutcome): void {
+    this.analyzeRequests.inc({ outcome });
+  }
+
+  /** Counts one analysis worker replaced after it died or timed out. */
+  analyzeWorkerExit(reason: WorkerExitReason): void {
+    this.analyzeWorkerExits.inc({ reason });
   }
 
   /** Connects the scrape-time gauges to the model manager. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SettingsError } from './errors';
-import { DEFAULT_SETTINGS, loadSettings } from './settings';
+import { DEFAULT_SETTINGS, defaultAnalyzeWorkers, loadSettings } from './settings';
 
 const cwd = mkdtempSync(join(tmpdir(), 'calcscope-settings-'));
 const repo = join(cwd, 'models');
@@ -32,7 +32,18 @@ describe('loadSettings', () => {
       intraOpThreads: 1,
       drainTimeoutMs: 8000,
       extraSchemaHashes: [],
+      analyzeWorkers: defaultAnalyzeWorkers(),
+      analyzeMaxBodyBytes: 64 * 1024 * 1024,
+      analyzeMaxPixels: 30_000_000,
+      analyzeMaxPending: 16,
+      analyzeTimeoutMs: 120_000,
     });
+  });
+
+  it('keeps one core for the event loop when picking the analysis worker count', () => {
+    expect(defaultAnalyzeWorkers(1)).toBe(1);
+    expect(defaultAnalyzeWorkers(2)).toBe(1);
+    expect(defaultAnalyzeWorkers(16)).toBe(15);
   });
 
   it('reads every variable', () => {
@@ -47,6 +58,11 @@ describe('loadSettings', () => {
         INFERENCE_INTRA_OP_THREADS: '0',
         INFERENCE_DRAIN_TIMEOUT_MS: '500',
         ACCEPTED_SCHEMA_HASHES: ` ${hash} ,`,
+        INFERENCE_ANALYZE_WORKERS: '0',
+        INFERENCE_ANALYZE_MAX_BODY_BYTES: '4096',
+        INFERENCE_ANALYZE_MAX_PIXELS: '1000',
+        INFERENCE_ANALYZE_MAX_PENDING: '2',
+        INFERENCE_ANALYZE_TIMEOUT_MS: '5000',
       },
       '/',
     );
@@ -59,6 +75,11 @@ describe('loadSettings', () => {
       intraOpThreads: 0,
       drainTimeoutMs: 500,
       extraSchemaHashes: [hash],
+      analyzeWorkers: 0,
+      analyzeMaxBodyBytes: 4096,
+      analyzeMaxPixels: 1000,
+      analyzeMaxPending: 2,
+      analyzeTimeoutMs: 5000,
     });
   });
 
@@ -73,8 +94,12 @@ describe('loadSettings', () => {
       INFERENCE_INTRA_OP_THREADS: '-1',
       INFERENCE_DRAIN_TIMEOUT_MS: '99999999',
       ACCEPTED_SCHEMA_HASHES: 'xyz',
+      INFERENCE_ANALYZE_WORKERS: 'many',
+      INFERENCE_ANALYZE_TIMEOUT_MS: '10',
     });
-    expect(problems).toHaveLength(7);
+    expect(problems).toHaveLength(9);
+    expect(problems.join('\n')).toMatch(/INFERENCE_ANALYZE_WORKERS='many' must be an integer from 0 to 256/);
+    expect(problems.join('\n')).toMatch(/INFERENCE_ANALYZE_TIMEOUT_MS='10' must be an integer from 1000/);
     expect(problems[0]).toMatch(/INFERENCE_PORT='80a' must be an integer from 0 to 65535/);
     expect(problems[1]).toMatch(/MODEL_REPOSITORY='does-not-exist' .* does not exist/);
     expect(problems[2]).toMatch(/ORT_PROVIDERS='cuda,tpu': unknown execution provider 'tpu'/);

@@ -3,6 +3,7 @@
  * misconfigured deployment fails with one message naming every bad variable.
  */
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { type ExecutionProviderName, parseProviders } from '@calcscope/onnx';
 import { SettingsError } from './errors';
@@ -32,6 +33,23 @@ export interface InferenceSettings {
    * comma-separated sha256 hex; for models trained on user feature tables).
    */
   readonly extraSchemaHashes: readonly string[];
+  /**
+   * Worker threads running the image pipeline of POST /v1/analyze (`INFERENCE_ANALYZE_WORKERS`, default
+   * max(1, cores − 1): one core stays with the event loop and onnxruntime). 0 runs analyses on the main
+   * thread — for debugging only, it blocks the event loop for the length of an analysis.
+   */
+  readonly analyzeWorkers: number;
+  /** Largest image body POST /v1/analyze accepts, bytes (`INFERENCE_ANALYZE_MAX_BODY_BYTES`, default 64 MiB). */
+  readonly analyzeMaxBodyBytes: number;
+  /**
+   * Largest rows × columns an analysed image may declare (`INFERENCE_ANALYZE_MAX_PIXELS`, default 30e6,
+   * above a 4096 × 5915 detector); checked from the header before any pixel is decoded (413 beyond).
+   */
+  readonly analyzeMaxPixels: number;
+  /** Analyses queued or running at once; more are refused with 503 (`INFERENCE_ANALYZE_MAX_PENDING`, default 16). */
+  readonly analyzeMaxPending: number;
+  /** How long one analysis may run in its worker before the worker is replaced (`INFERENCE_ANALYZE_TIMEOUT_MS`, default 120000). */
+  readonly analyzeTimeoutMs: number;
 }
 
 /** Defaults of every setting, as documented in ARCHITECTURE.md and the README. */
@@ -42,7 +60,21 @@ export const DEFAULT_SETTINGS = {
   maxBodyBytes: 32 * 1024 * 1024,
   intraOpThreads: 1,
   drainTimeoutMs: 8000,
+  analyzeMaxBodyBytes: 64 * 1024 * 1024,
+  analyzeMaxPixels: 30_000_000,
+  analyzeMaxPending: 16,
+  analyzeTimeoutMs: 120_000,
 } as const;
+
+/**
+ * Default number of analysis worker threads: every core but one, at least one.
+ *
+ * @param cores - Cores available to the process (default `os.availableParallelism()`).
+ * @returns max(1, cores − 1).
+ */
+export function defaultAnalyzeWorkers(cores: number = availableParallelism()): number {
+  return Math.max(1, cores - 1);
+}
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -73,7 +105,9 @@ function integerSetting(
  * @returns The settings with defaults filled in and the repository path made absolute.
  * @throws SettingsError listing every problem: a port outside 0–65535, a repository that is missing or
  *   not a directory, an unknown execution provider, a body limit below 1 KiB, a negative thread count,
- *   a drain timeout outside 0–60000 ms, or a schema hash that is not 64 lowercase hex digits.
+ *   a drain timeout outside 0–60000 ms, a schema hash that is not 64 lowercase hex digits, or analyze
+ *   settings out of range (workers 0–256, body 1 KiB–2 GiB, pixels 1–1e9, pending 1–10000, timeout
+ *   1000–3600000 ms).
  */
 export function loadSettings(
   env: NodeJS.ProcessEnv = process.env,
@@ -129,6 +163,46 @@ export function loadSettings(
   for (const hash of extraSchemaHashes)
     if (!SHA256_HEX.test(hash))
       problems.push(`ACCEPTED_SCHEMA_HASHES: '${hash}' is not a sha256 hash (64 lowercase hex digits)`);
+  const analyzeWorkers = integerSetting(
+    env,
+    'INFERENCE_ANALYZE_WORKERS',
+    defaultAnalyzeWorkers(),
+    0,
+    256,
+    problems,
+  );
+  const analyzeMaxBodyBytes = integerSetting(
+    env,
+    'INFERENCE_ANALYZE_MAX_BODY_BYTES',
+    DEFAULT_SETTINGS.analyzeMaxBodyBytes,
+    1024,
+    2 ** 31 - 1,
+    problems,
+  );
+  const analyzeMaxPixels = integerSetting(
+    env,
+    'INFERENCE_ANALYZE_MAX_PIXELS',
+    DEFAULT_SETTINGS.analyzeMaxPixels,
+    1,
+    1e9,
+    problems,
+  );
+  const analyzeMaxPending = integerSetting(
+    env,
+    'INFERENCE_ANALYZE_MAX_PENDING',
+    DEFAULT_SETTINGS.analyzeMaxPending,
+    1,
+    10_000,
+    problems,
+  );
+  const analyzeTimeoutMs = integerSetting(
+    env,
+    'INFERENCE_ANALYZE_TIMEOUT_MS',
+    DEFAULT_SETTINGS.analyzeTimeoutMs,
+    1000,
+    3_600_000,
+    problems,
+  );
   if (problems.length > 0) throw new SettingsError(problems);
   return {
     port,
@@ -139,5 +213,10 @@ export function loadSettings(
     intraOpThreads,
     drainTimeoutMs,
     extraSchemaHashes,
+    analyzeWorkers,
+    analyzeMaxBodyBytes,
+    analyzeMaxPixels,
+    analyzeMaxPending,
+    analyzeTimeoutMs,
   };
 }

@@ -3,6 +3,7 @@
  * one file under routes/ and lists them in routes/index.ts; nothing else changes.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Analyzer } from '../analyze/analyzer';
 import type { InferenceMetrics } from '../metrics';
 import type { ModelManager } from '../serving/model-manager';
 
@@ -14,6 +15,8 @@ export interface ServerServices {
   readonly draining: () => boolean;
   /** Name and version reported by `GET /v2`. */
   readonly server: { readonly name: string; readonly version: string };
+  /** The image pipeline behind `POST /v1/analyze`; undefined when the server was created without one. */
+  readonly analyzer: Analyzer | undefined;
 }
 
 /** One request as a handler sees it. */
@@ -26,6 +29,14 @@ export interface RouteContext {
   readonly services: ServerServices;
   /** Reads the body (limited to the server's maximum). */
   readBody(): Promise<Buffer>;
+  /**
+   * Reads the body into a fresh ArrayBuffer of exactly its length, owned by nothing else, so it can be
+   * transferred to a worker thread. Use instead of `readBody` (a request body is read once).
+   *
+   * @param limit - Largest accepted body in bytes (a route's own limit, e.g. images on /v1/analyze).
+   * @throws InferenceError PAYLOAD_TOO_LARGE beyond `limit`; BAD_REQUEST when the client aborts.
+   */
+  readBytes(limit: number): Promise<Uint8Array>;
   /** Reads and parses a JSON body; an empty body is an error when `required`, else undefined. */
   readJson(required: boolean): Promise<unknown>;
 }

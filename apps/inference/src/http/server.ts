@@ -4,10 +4,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Analyzer } from '../analyze/analyzer';
 import { InferenceError } from '../errors';
 import type { InferenceMetrics } from '../metrics';
 import type { ModelManager } from '../serving/model-manager';
-import { parseJson, readBody } from './body';
+import { parseJson, readBody, readOwnedBody } from './body';
 import { type Route, type RouteContext, type RouteResult, Router, type ServerServices } from './router';
 import { defaultRoutes } from './routes';
 
@@ -19,6 +20,8 @@ export interface InferenceServerOptions {
   readonly maxBodyBytes: number;
   /** Routes (default: defaultRoutes()). */
   readonly routes?: readonly Route[];
+  /** The image pipeline of `POST /v1/analyze` (without one that route answers 503). */
+  readonly analyzer?: Analyzer;
   /** Name and version for `GET /v2` (default calcscope-inference, 0.1.0). */
   readonly serverInfo?: { readonly name: string; readonly version: string };
   /** Receives one line per unexpected (500) error; default console.error. */
@@ -52,8 +55,8 @@ export interface InferenceServer {
 
 const JSON_TYPE = 'application/json';
 
-function errorBody(message: string): string {
-  return JSON.stringify({ error: message });
+function errorBody(message: string, detail?: string): string {
+  return JSON.stringify(detail === undefined ? { error: message } : { error: message, code: detail });
 }
 
 /**
@@ -73,6 +76,7 @@ export function createInferenceServer(options: InferenceServerOptions): Inferenc
     metrics: options.metrics,
     draining: () => draining,
     server: options.serverInfo ?? { name: 'calcscope-inference', version: '0.1.0' },
+    analyzer: options.analyzer,
   };
 
   const finish = (
@@ -99,7 +103,7 @@ export function createInferenceServer(options: InferenceServerOptions): Inferenc
 
   const fail = (req: IncomingMessage, res: ServerResponse, routeLabel: string, error: unknown) => {
     if (error instanceof InferenceError) {
-      finish(req, res, routeLabel, error.status, errorBody(error.message), JSON_TYPE);
+      finish(req, res, routeLabel, error.status, errorBody(error.message, error.detail), JSON_TYPE);
       return;
     }
     log(
@@ -156,14 +160,22 @@ export function createInferenceServer(options: InferenceServerOptions): Inferenc
     }
     const route = match.route;
     let bodyRead: Promise<Buffer> | undefined;
+    let bytesRead: Promise<Uint8Array> | undefined;
+    const bodyUntouched = () => bodyRead === undefined && bytesRead === undefined;
     const context: RouteContext = {
       req,
       params: match.params,
       receivedAt,
       services,
       readBody: () => {
+        if (bytesRead) return Promise.reject(new Error('the body was already read by readBytes'));
         bodyRead ??= readBody(req, options.maxBodyBytes);
         return bodyRead;
+      },
+      readBytes: (limit) => {
+        if (bodyRead) return Promise.reject(new Error('the body was already read by readBody'));
+        bytesRead ??= readOwnedBody(req, limit);
+        return bytesRead;
       },
       readJson: async (required) => parseJson(await context.readBody(), required),
     };
@@ -179,12 +191,12 @@ export function createInferenceServer(options: InferenceServerOptions): Inferenc
       result.then(
         (value) => respond(req, res, route, value),
         (error) => {
-          if (bodyRead === undefined) req.resume();
+          if (bodyUntouched()) req.resume();
           fail(req, res, route.path, error);
         },
       );
     else {
-      if (bodyRead === undefined) req.resume();
+      if (bodyUntouched()) req.resume();
       respond(req, res, route, result);
     }
   };

@@ -249,7 +249,60 @@ export class ModelManager {
     body: unknown,
     receivedAt: number = performance.now(),
   ): Promise<InferResponseBody> {
-    const { primary, shadow } = this.pick(model, selector);
+    return this.runPicked(model, this.pick(model, selector), body, receivedAt);
+  }
+
+  /**
+   * Models serving now (their routing resolved), each with its production version, sorted by name: what
+   * POST /v1/analyze matches lesions against. No reference is taken; empty while the repository loads.
+   */
+  servingModels(): Array<{ readonly name: string; readonly production: ServedVersion }> {
+    if (!this.ready) return [];
+    const models: Array<{ name: string; production: ServedVersion }> = [];
+    for (const entry of this.models.values()) {
+      const routing = entry.routing;
+      if (routing !== undefined)
+        models.push({ name: entry.name, production: entry.served.get(routing.production)! });
+    }
+    return models.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * Runs one routed inference (canary split, shadow mirror, batching and metrics as for `infer` without a
+   * version) whose request body is built for the version the routing picked — its card says which
+   * feature columns, ROI size, ... it expects.
+   *
+   * @param model - Model name.
+   * @param build - Builds the OIP v2 request body for the picked version (may throw InferenceError).
+   * @param receivedAt - performance.now() when the work began (for the duration metrics).
+   * @returns The response and the version that computed it.
+   * @throws InferenceError as `infer`, or whatever `build` throws.
+   */
+  async inferRouted(
+    model: string,
+    build: (version: ServedVersion) => unknown,
+    receivedAt: number = performance.now(),
+  ): Promise<{ response: InferResponseBody; version: ServedVersion }> {
+    const picked = this.pick(model, undefined);
+    let body: unknown;
+    try {
+      body = build(picked.primary);
+    } catch (error) {
+      picked.primary.release();
+      picked.shadow?.release();
+      throw error;
+    }
+    const response = await this.runPicked(model, picked, body, receivedAt);
+    return { response, version: picked.primary };
+  }
+
+  /** Decodes, queues and answers one request on picked versions; releases their references. */
+  private async runPicked(
+    model: string,
+    { primary, shadow }: Picked,
+    body: unknown,
+    receivedAt: number,
+  ): Promise<InferResponseBody> {
     let decoded: ReturnType<typeof decodeInferRequest>;
     try {
       decoded = decodeInferRequest(body, primary.signature);

@@ -3,12 +3,13 @@
  * this folder exporting its `Route[]`, added to the list below.
  */
 import type { Route } from '../router';
+import { analyzeRoutes } from './analyze';
 import { healthRoutes } from './health';
 import { metricsRoutes } from './metrics';
 import { modelRoutes } from './models';
 import { repositoryRoutes } from './repository';
 
-/** The default routes: health and server metadata, models, repository control, metrics. */
+/** The default routes: health and server metadata, models, repository control, metrics, analyze. */
 export function defaultRoutes(): Route[] {
-  return [...healthRoutes, ...modelRoutes, ...repositoryRoutes, ...metricsRoutes];
+  return [...healthRoutes, ...modelRoutes, ...repositoryRoutes, ...metricsRoutes, ...analyzeRoutes];
 }
