@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       `  training   ${training}/jobs, ${training}/metrics`,
       'Try:',
       '  npm run phantom -- --out out/try --n 1 --seed 1',
-      `  curl -s --data-binary @out/try/phantom-1.dcm ${inference}/v1/analyze | head -c 600`,
+      `  curl -s --data-binary @out/try/phantom-0001.dcm ${inference}/v1/analyze | head -c 600`,
       `  curl -s ${inference}/v2/repository/index -X POST`,
       'Ctrl-C stops both.',
       '',
