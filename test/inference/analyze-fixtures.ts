@@ -1,20 +1,16 @@
 /**
  * Fixtures of the POST /v1/analyze tests: seeded 1024² phantoms with MC clusters and masses (PNG and
- * DICOM bytes), a small real DCIS/IDC CNN (the reference ResNet layout, narrowed, seeded He init, exported
- * by @calcscope/ml's inference graph builder) written as a repository model, and request helpers.
+ * DICOM bytes), a small real DCIS/IDC CNN (the reference ResNet layout, narrowed, @calcscope/ml's seeded He
+ * init, exported by its inference graph builder) written as a repository model, and request helpers.
  */
 import { deflateSync } from 'node:zlib';
 import { FEATURE_SCHEMA_HASH } from '@calcscope/features';
 import {
-  bufferSpecs,
   buildCnnInferenceGraph,
   type CnnArchitecture,
-  type CnnPlan,
-  type CnnWeights,
-  createGaussian,
-  createRandom,
-  parameterSpecs,
+  initCnnWeights,
   planCnn,
+  SeededRandom,
 } from '@calcscope/ml';
 import { writeModelVersion } from '@calcscope/model-repository';
 import { encodePhantomFiles, generatePhantom, mixedSpecs, type PhantomSpec } from '@calcscope/phantom';
@@ -98,32 +94,12 @@ export const CNN_MODEL = 'dcis-idc-cnn-roi';
 export const CNN_ROI_MM = 6;
 
 /**
- * Seeded He initialisation (conv weights N(0, 2/fan_in), BN γ = 1, β = 0, dense weights U(±1/√fan_in),
- * running means 0 and variances 1): an untrained but real network.
+ * The test CNN's ONNX bytes (inputs `roi` [N,1,16,16]; outputs probabilities, embedding, cam): untrained
+ * but real, with initCnnWeights's seeded He initialisation.
  */
-export function heInitWeights(plan: CnnPlan, seed: number): CnnWeights {
-  const uniform = createRandom(seed);
-  const normal = createGaussian(uniform);
-  const parameters: Record<string, Float32Array> = {};
-  for (const spec of parameterSpecs(plan)) {
-    const data = new Float32Array(spec.shape.reduce((a, b) => a * b, 1));
-    if (spec.role === 'conv')
-      for (let i = 0; i < data.length; i++) data[i] = Math.sqrt(2 / spec.fanIn) * normal();
-    else if (spec.role === 'denseWeight')
-      for (let i = 0; i < data.length; i++) data[i] = (2 * uniform() - 1) / Math.sqrt(spec.fanIn);
-    else if (spec.role === 'bnScale') data.fill(1);
-    parameters[spec.name] = data;
-  }
-  const buffers: Record<string, Float32Array> = {};
-  for (const spec of bufferSpecs(plan))
-    buffers[spec.name] = new Float32Array(spec.shape[0]).fill(spec.kind === 'variance' ? 1 : 0);
-  return { parameters, buffers };
-}
-
-/** The test CNN's ONNX bytes (inputs `roi` [N,1,16,16]; outputs probabilities, embedding, cam). */
 export function testCnnOnnx(seed = 11): Uint8Array {
   const plan = planCnn(TEST_CNN);
-  return buildCnnInferenceGraph(plan, heInitWeights(plan, seed));
+  return buildCnnInferenceGraph(plan, initCnnWeights(plan, new SeededRandom(seed)));
 }
 
 /** Writes the test CNN as the next version of CNN_MODEL in a repository. */

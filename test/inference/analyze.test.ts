@@ -6,6 +6,7 @@
  * request, not the service; a DCIS/IDC CNN, once loaded, runs on each MC cluster's ROI.
  */
 import { Worker } from 'node:worker_threads';
+import { AnalysisWorkerPool, compiledAnalysisWorkerScript, normalizeRoi } from '@calcscope/analysis';
 import type { AnalysisResult, LesionFinding } from '@calcscope/contracts';
 import { COMBINED_FEATURE_NAMES, FEATURE_SCHEMA_HASH } from '@calcscope/features';
 import { decodeImage } from '@calcscope/imaging';
@@ -13,11 +14,7 @@ import { createSession, Tensor } from '@calcscope/onnx';
 import { extractRoi } from '@calcscope/segmentation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Analyzer } from '../../apps/inference/src/analyze/analyzer';
-import { WorkerPool } from '../../apps/inference/src/analyze/pool';
 import type { AnalyzeResponse } from '../../apps/inference/src/analyze/response';
-import { normalizeRoi } from '../../apps/inference/src/analyze/roi';
-import { compiledAnalyzeWorkerScript, WorkerAnalyzeRunner } from '../../apps/inference/src/analyze/runner';
-import type { AnalyzeOutput, AnalyzeTask } from '../../apps/inference/src/analyze/task';
 import { createInferenceServer, type InferenceServer } from '../../apps/inference/src/http/server';
 import { InferenceMetrics } from '../../apps/inference/src/metrics';
 import { ModelManager } from '../../apps/inference/src/serving/model-manager';
@@ -42,7 +39,7 @@ let manager: ModelManager;
 let metrics: InferenceMetrics;
 let server: InferenceServer;
 let analyzer: Analyzer;
-let pool: WorkerPool<AnalyzeTask, AnalyzeOutput>;
+let pool: AnalysisWorkerPool;
 /** Every worker thread the pool started, so a test can kill one. */
 const spawned: Worker[] = [];
 const exits: string[] = [];
@@ -52,8 +49,8 @@ let fromPng: AnalyzeResponse;
 
 beforeAll(async () => {
   buildProjects('apps/inference');
-  const script = compiledAnalyzeWorkerScript();
-  if (script === null) throw new Error('apps/inference/dist/analyze/worker.js was not built');
+  const script = compiledAnalysisWorkerScript();
+  if (script === null) throw new Error('libs/analysis/dist/analysis-worker.js was not built');
   repo = await createTestRepository([{ seeds: [MODEL_SEED] }]);
   files = await phantomFiles();
   metrics = new InferenceMetrics({ defaultMetrics: false });
@@ -66,10 +63,11 @@ beforeAll(async () => {
     log: () => undefined,
   });
   await manager.start();
-  pool = new WorkerPool<AnalyzeTask, AnalyzeOutput>({
-    size: 1,
-    spawn: () => {
-      const worker = new Worker(script);
+  pool = new AnalysisWorkerPool({
+    workers: 1,
+    script,
+    spawn: (path) => {
+      const worker = new Worker(path);
       spawned.push(worker);
       return worker;
     },
@@ -81,7 +79,7 @@ beforeAll(async () => {
   analyzer = new Analyzer({
     manager,
     metrics,
-    runner: new WorkerAnalyzeRunner(pool),
+    runner: pool,
     maxBodyBytes: MAX_IMAGE_BYTES,
     maxPixels: 30e6,
     log: () => undefined,
@@ -235,7 +233,7 @@ describe('POST /v1/analyze', () => {
 
   it('fails only the request whose worker is killed, and the next analysis succeeds', async () => {
     const analysis = postImage(base, files.png);
-    while (pool.running === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    while (pool.load().running === 0) await new Promise((resolve) => setTimeout(resolve, 2));
     const victim = spawned[spawned.length - 1];
     await victim.terminate();
     const { status, json } = await analysis;

@@ -3,9 +3,9 @@
  * - the SAE of Wang et al. 2016 (41 → [400, 400] → 2), trained here by `trainSae` on a synthetic
  *   41-feature table with fewer epochs than the paper (a bench needs its serving cost, not its accuracy;
  *   the card records epochs and held-out metrics);
- * - the reference DCIS/IDC ResNet of @calcscope/ml (64² ROI, widths 16-32-64-128), untrained: seeded He
- *   initialisation, exported by the same inference graph builder as a trained one (outputs probabilities,
- *   embedding, CAM) — its cost per ROI is what batching is measured on.
+ * - the reference DCIS/IDC ResNet of @calcscope/ml (64² ROI, widths 16-32-64-128), untrained: the seeded He
+ *   initialisation of initCnnWeights, exported by the same inference graph builder as a trained one
+ *   (outputs probabilities, embedding, CAM) — its cost per ROI is what batching is measured on.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,16 +16,12 @@ import { COMBINED_FEATURE_NAMES, FEATURE_SCHEMA_HASH } from '@calcscope/features
 import {
   aucWithDelongCi,
   binaryMetrics,
-  bufferSpecs,
   buildCnnInferenceGraph,
-  type CnnPlan,
-  type CnnWeights,
   countCnnFlops,
-  createGaussian,
-  createRandom,
-  parameterSpecs,
+  initCnnWeights,
   planCnn,
   referenceResNet,
+  SeededRandom,
   saeBenchmarkData,
   trainSae,
 } from '@calcscope/ml';
@@ -101,35 +97,12 @@ export async function trainBenchSae(epochs: number): Promise<BenchSae> {
   };
 }
 
-/**
- * Seeded He initialisation as in @calcscope/ml's initCnnWeights: conv weights N(0, 2/fan_in), BN γ = 1,
- * β = 0, dense weights U(±1/√fan_in), running means 0 and variances 1.
- */
-function heInitWeights(plan: CnnPlan, seed: number): CnnWeights {
-  const uniform = createRandom(seed);
-  const normal = createGaussian(uniform);
-  const parameters: Record<string, Float32Array> = {};
-  for (const spec of parameterSpecs(plan)) {
-    const data = new Float32Array(spec.shape.reduce((a, b) => a * b, 1));
-    if (spec.role === 'conv')
-      for (let i = 0; i < data.length; i++) data[i] = Math.sqrt(2 / spec.fanIn) * normal();
-    else if (spec.role === 'denseWeight')
-      for (let i = 0; i < data.length; i++) data[i] = (2 * uniform() - 1) / Math.sqrt(spec.fanIn);
-    else if (spec.role === 'bnScale') data.fill(1);
-    parameters[spec.name] = data;
-  }
-  const buffers: Record<string, Float32Array> = {};
-  for (const spec of bufferSpecs(plan))
-    buffers[spec.name] = new Float32Array(spec.shape[0]).fill(spec.kind === 'variance' ? 1 : 0);
-  return { parameters, buffers };
-}
-
 /** The reference ResNet (64² ROIs), untrained with seeded He initialisation, exported for inference. */
 export function referenceBenchCnn(seed = 1): BenchCnn {
   const architecture = referenceResNet(64);
   const plan = planCnn(architecture);
   return {
-    onnx: buildCnnInferenceGraph(plan, heInitWeights(plan, seed)),
+    onnx: buildCnnInferenceGraph(plan, initCnnWeights(plan, new SeededRandom(seed))),
     side: architecture.inputHeight,
     multiplyAdds: countCnnFlops(plan).forwardMacs,
   };

@@ -7,27 +7,10 @@ export {
   tabularRequest,
   twoClassRows,
 } from './analyze/lesion-predictions';
-export {
-  type PoolResult,
-  WorkerPool,
-  WorkerPoolError,
-  type WorkerPoolErrorCode,
-  type WorkerPoolOptions,
-  WorkerTaskError,
-} from './analyze/pool';
 export { analyzeOutcome, analyzeRefusal } from './analyze/refusal';
 export type { AnalyzeResponse, ClusterPrediction, LesionPrediction } from './analyze/response';
-export { normalizeRoi, ROI_INPUT, ROI_TASK, roiSpecForModel, roiSpecKey } from './analyze/roi';
-export {
-  type AnalyzeRunner,
-  type AnalyzeRunnerOptions,
-  compiledAnalyzeWorkerScript,
-  createAnalyzeRunner,
-  defaultAnalyzeWorkerScript,
-  InProcessAnalyzeRunner,
-  WorkerAnalyzeRunner,
-} from './analyze/runner';
-export type { AnalyzeOutput, AnalyzeTask, RoiCrops, RoiNormalization, RoiSpec } from './analyze/task';
+export { ROI_INPUT, ROI_TASK, roiSpecForModel, roiSpecKey } from './analyze/roi';
+export { type AnalyzeRunnerOptions, createAnalyzeRunner } from './analyze/runner';
 export { InferenceError, type InferenceErrorCode, SettingsError } from './errors';
 export type { Route, RouteContext, RouteResult, ServerServices } from './http/router';
 export { defaultRoutes } from './http/routes';

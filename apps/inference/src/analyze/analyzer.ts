@@ -5,6 +5,7 @@
  * plus predictions, notes and timings per stage. The main thread only reads the body, sniffs its first
  * bytes and handles small JSON: the event loop keeps serving while images are analysed.
  */
+import type { AnalysisWorkerPool } from '@calcscope/analysis';
 import { ImageDecodeError, sniffFormat } from '@calcscope/imaging';
 import type { InferenceError } from '../errors';
 import type { InferenceMetrics } from '../metrics';
@@ -13,14 +14,13 @@ import { predictClusters, roiSpecsToCut } from './cluster-predictions';
 import { predictLesions } from './lesion-predictions';
 import { analyzeOutcome, analyzeRefusal } from './refusal';
 import type { AnalyzeResponse } from './response';
-import type { AnalyzeRunner } from './runner';
 
 /** Options of an Analyzer. */
 export interface AnalyzerOptions {
   readonly manager: ModelManager;
   readonly metrics: InferenceMetrics;
-  /** Where the image work runs (a worker pool in the service). */
-  readonly runner: AnalyzeRunner;
+  /** Where the image work runs (worker threads in the service; see createAnalyzeRunner). */
+  readonly runner: AnalysisWorkerPool;
   /** Largest accepted image body, bytes. */
   readonly maxBodyBytes: number;
   /** Largest rows × columns an image may declare. */
@@ -111,7 +111,7 @@ export class Analyzer {
     // Transfers the bytes to a worker: `bytes` is detached from here on.
     const { value, queueSeconds } = await runner.run({
       bytes,
-      maxPixels: this.maxPixels,
+      decode: { maxPixels: this.maxPixels },
       rois: roiSpecsToCut(manager),
     });
     const predictStarted = performance.now();

@@ -5,6 +5,7 @@
  * answer carries the IDC probability and, when the model outputs one, its class activation map. Without
  * such a model nothing is cut or run, and the response's notes say so.
  */
+import type { RoiCrops, RoiSpec } from '@calcscope/analysis';
 import type { ClusterFinding } from '@calcscope/contracts';
 import { InferenceError } from '../errors';
 import type { ResponseTensor } from '../serving/infer-response';
@@ -13,7 +14,6 @@ import type { ServedVersion } from '../serving/served-version';
 import { twoClassRows } from './lesion-predictions';
 import type { ClusterPrediction } from './response';
 import { ROI_INPUT, ROI_TASK, roiSpecForModel } from './roi';
-import type { RoiCrops, RoiSpec } from './task';
 
 /** Decimals kept in a CAM (it is for display). */
 const CAM_SCALE = 1e4;

@@ -1,8 +1,8 @@
+import { WorkerPoolError, WorkerTaskError } from '@calcscope/analysis';
 import { ImageDecodeError } from '@calcscope/imaging';
 import { SegmentationError } from '@calcscope/segmentation';
 import { describe, expect, it } from 'vitest';
 import { InferenceError } from '../errors';
-import { WorkerPoolError, WorkerTaskError } from './pool';
 import { analyzeOutcome, analyzeRefusal } from './refusal';
 
 function answer(error: unknown): { status: number; detail: string | undefined } {

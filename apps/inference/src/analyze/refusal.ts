@@ -12,9 +12,9 @@
  * | too many analyses pending, analysis timed out, pool closed, models loading | 503 | QUEUE_FULL, TIMEOUT, CLOSED, UNAVAILABLE |
  * | the worker died, anything unexpected | 500 | WORKER_EXITED, INTERNAL |
  */
+import { WorkerPoolError, WorkerTaskError } from '@calcscope/analysis';
 import { InferenceError, type InferenceErrorCode } from '../errors';
 import type { AnalyzeOutcome } from '../metrics';
-import { WorkerPoolError, WorkerTaskError } from './pool';
 
 const DECODE_CODES_415 = new Set(['UNSUPPORTED_TRANSFER_SYNTAX', 'UNSUPPORTED_PIXEL_FORMAT']);
 

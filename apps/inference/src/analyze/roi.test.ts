@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelSignature, TensorSpec } from '../serving/signature';
-import { normalizeRoi, roiSpecForModel, roiSpecKey } from './roi';
+import { roiSpecForModel, roiSpecKey } from './roi';
 
 const tensor = (name: string, dims: number[], datatype: TensorSpec['datatype'] = 'FP32'): TensorSpec => ({
   name,
@@ -43,23 +43,5 @@ describe('roiSpecForModel', () => {
       /no 'roi' input/,
     );
     expect(problem(card({ roiSizeMm: 5 }), signature([roi], 0))).toMatch(/no batch axis/);
-  });
-});
-
-describe('normalizeRoi', () => {
-  it('z-scores over the ROI: mean 0 and population standard deviation 1', () => {
-    const values = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
-    normalizeRoi(values, 'zscore');
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
-    expect(mean).toBeCloseTo(0, 6);
-    expect(variance).toBeCloseTo(1, 5);
-    // (1 − 4.5) / sqrt(5.25)
-    expect(values[0]).toBeCloseTo(-3.5 / Math.sqrt(5.25), 6);
-  });
-
-  it('maps a flat ROI to zeros and leaves values alone for none', () => {
-    expect(Array.from(normalizeRoi(new Float32Array(4).fill(0.3), 'zscore'))).toEqual([0, 0, 0, 0]);
-    expect(Array.from(normalizeRoi(Float32Array.from([0.25, 0.5]), 'none'))).toEqual([0.25, 0.5]);
   });
 });

@@ -6,11 +6,12 @@
  * with H = W fixed. The card's `hyperparameters.roiSizeMm` (number > 0) gives the ROI's physical side in
  * mm, centred on the cluster centroid, resampled to H × W; `hyperparameters.roiNormalization` is 'none'
  * (default: decoded intensities in [0, 1]) or 'zscore' (per ROI). The card's `preprocessing` text says the
- * same in words for people; the machine reads the hyperparameters.
+ * same in words for people; the machine reads the hyperparameters. The cutting and scaling itself
+ * (cutRois, normalizeRoi) is @calcscope/analysis's, done in the analysis worker.
  */
+import type { RoiNormalization, RoiSpec } from '@calcscope/analysis';
 import type { ModelCard } from '@calcscope/contracts';
 import type { ModelSignature } from '../serving/signature';
-import type { RoiNormalization, RoiSpec } from './task';
 
 /** Card task of the models analyze runs on cluster ROIs. */
 export const ROI_TASK = 'dcis-idc';
@@ -68,28 +69,4 @@ export function roiSpecForModel(
   const pixels = dims[1];
   const mode = normalization as RoiNormalization;
   return { spec: { key: roiSpecKey(sizeMm, pixels, mode), sizeMm, pixels, normalization: mode } };
-}
-
-/**
- * Scales one ROI in place.
- *
- * @param values - The ROI's samples (modified).
- * @param normalization - 'none' leaves them; 'zscore' maps them to (v − mean) / std over the ROI
- *   (population std; a constant ROI becomes all zeros).
- * @returns `values`.
- */
-export function normalizeRoi(values: Float32Array, normalization: RoiNormalization): Float32Array {
-  if (normalization === 'none' || values.length === 0) return values;
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i];
-  const mean = sum / values.length;
-  let squares = 0;
-  for (let i = 0; i < values.length; i++) {
-    const d = values[i] - mean;
-    squares += d * d;
-  }
-  const std = Math.sqrt(squares / values.length);
-  const scale = std > 0 ? 1 / std : 0;
-  for (let i = 0; i < values.length; i++) values[i] = (values[i] - mean) * scale;
-  return values;
 }

@@ -7,7 +7,7 @@ function tooLarge(limit: number): InferenceError {
 }
 
 /**
- * Reads a request body into memory.
+ * Reads a request body into memory: readOwnedBody's bytes, viewed as a Buffer (no copy).
  *
  * @param req - The request.
  * @param limit - Largest accepted body in bytes.
@@ -15,43 +15,9 @@ function tooLarge(limit: number): InferenceError {
  * @throws InferenceError PAYLOAD_TOO_LARGE as soon as the declared Content-Length or the bytes received
  *   exceed `limit` (the rest is not buffered); BAD_REQUEST when the client aborts mid-body.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > limit) return Promise.reject(tooLarge(limit));
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const cleanup = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('aborted', onAborted);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        // Keep the socket flowing so the 413 response can be written; the bytes are discarded.
-        req.resume();
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(new InferenceError('BAD_REQUEST', `reading the request body failed: ${error.message}`));
-    };
-    const onAborted = () => onError(new Error('the client aborted the request'));
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('aborted', onAborted);
-  });
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const bytes = await readOwnedBody(req, limit);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** First allocation for a body without Content-Length (chunked); doubled as needed up to the limit. */
@@ -87,6 +53,7 @@ export function readOwnedBody(req: IncomingMessage, limit: number): Promise<Uint
       const end = size + chunk.length;
       if (end > limit) {
         cleanup();
+        // Keep the socket flowing so the 413 response can be written; the bytes are discarded.
         req.resume();
         reject(tooLarge(limit));
         return;

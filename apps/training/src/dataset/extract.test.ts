@@ -6,15 +6,11 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compiledAnalysisWorkerScript, defaultAnalysisWorkerScript } from '@calcscope/analysis';
 import { MC_FEATURE_NAMES } from '@calcscope/features';
 import { encodePng } from '@calcscope/imaging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  compiledExtractWorkerScript,
-  defaultExtractWorkerScript,
-  type Extraction,
-  extractFeatures,
-} from './extract';
+import { type Extraction, extractFeatures } from './extract';
 import { type ManifestEntry, readManifest } from './manifest';
 import type { ExtractionProgress } from './progress';
 import { makeSyntheticDataset, SYNTHETIC_STAMP_FILE } from './synthetic';
@@ -86,7 +82,7 @@ describe('makeSyntheticDataset', () => {
 
 describe('extractFeatures', () => {
   it('runs in process under vitest (no compiled worker beside the sources)', () => {
-    expect(defaultExtractWorkerScript()).toBeNull();
+    expect(defaultAnalysisWorkerScript()).toBeNull();
     expect(first.mode).toBe('in-process');
   });
 
@@ -125,12 +121,12 @@ describe('extractFeatures', () => {
     expect(again).toMatchObject({ analysed: 0, cached: 2 });
   });
 
-  it.skipIf(compiledExtractWorkerScript() === null)('runs the compiled worker in a pool of 2', async () => {
+  it.skipIf(compiledAnalysisWorkerScript() === null)('runs the compiled worker in a pool of 2', async () => {
     const some = rows.slice(0, 3);
     const pooled = await extractFeatures(some, {
       cacheDir: null,
       workers: 2,
-      workerScript: compiledExtractWorkerScript(),
+      workerScript: compiledAnalysisWorkerScript(),
     });
     expect(pooled).toMatchObject({ mode: 'workers', workers: 2, analysed: 3, failed: 0 });
     pooled.images.forEach((image, k) => {

@@ -1,27 +1,25 @@
 /**
- * Feature extraction over a manifest: every image through the analysis pipeline, in a worker_threads
- * pool, with a per-image cache keyed by file hash, schema hash and pipeline version.
+ * Feature extraction over a manifest: every image through the analysis pipeline, in @calcscope/analysis's
+ * worker-thread pool, with a per-image cache keyed by file hash, schema hash and pipeline version.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { AnalysisWorkerPool, defaultAnalysisWorkerScript, serializeError } from '@calcscope/analysis';
 import type { AnalysisResult } from '@calcscope/contracts';
 import { FEATURE_SCHEMA_HASH } from '@calcscope/features';
-import { type AnalyzeFileTask, analyzeFileBytes } from './analyze-file';
 import { type CacheKeyParts, DEFAULT_CACHE_DIR, readCachedAnalysis, writeCachedAnalysis } from './cache';
 import { DatasetError } from './errors';
 import type { ManifestEntry } from './manifest';
 import { analysisPipelineVersion } from './pipeline-version';
 import { type ExtractionProgress, estimateEtaS } from './progress';
-import { WorkerPool } from './worker-pool';
-import { serializeError } from './worker-protocol';
 
 /** Why an image produced no analysis. */
 export interface ExtractionFailure {
   /** The error's code: an ImageDecodeError code ('CORRUPT', 'UNSUPPORTED_FORMAT', ...), a file-system code
-   * ('ENOENT'), 'FILE_CHANGED', 'WORKER_EXITED', or 'TASK_FAILED' for an error without a code. */
+   * ('ENOENT'), 'WORKER_EXITED', or 'TASK_FAILED' for an error without a code. */
   readonly code: string;
   readonly message: string;
 }
@@ -74,8 +72,8 @@ export interface ExtractOptions {
   /** Pipeline version for the cache key (default analysisPipelineVersion()). */
   readonly pipelineVersion?: string;
   /**
-   * The compiled worker script; default defaultExtractWorkerScript(). null runs every analysis in the
-   * calling thread (what happens under vitest, which runs the TypeScript sources).
+   * The compiled worker script; default @calcscope/analysis's defaultAnalysisWorkerScript(). null runs
+   * every analysis in the calling thread (what happens under vitest, which runs the TypeScript sources).
    */
   readonly workerScript?: string | null;
 }
@@ -86,29 +84,6 @@ export function defaultWorkerCount(): number {
 }
 
 /**
- * The worker script next to this module: `extract-worker.js` when this module runs compiled (from
- * dist/dataset/); null when it runs from TypeScript sources, where worker_threads cannot load the .ts
- * worker on Node 20 — extraction then runs in process.
- */
-export function defaultExtractWorkerScript(): string | null {
-  const beside = join(__dirname, 'extract-worker.js');
-  return existsSync(beside) ? beside : null;
-}
-
-/**
- * The compiled worker in this app's dist/ (`npx tsc -b apps/training` builds it), whether this module runs
- * compiled or from sources; null when it has not been built. From sources it may be older than the
- * sources: tests and benchmarks that pass it as `workerScript` should build first.
- */
-export function compiledExtractWorkerScript(): string | null {
-  const fromSources = __filename.endsWith('.ts');
-  const path = fromSources
-    ? resolve(__dirname, '../../dist/dataset/extract-worker.js')
-    : join(__dirname, 'extract-worker.js');
-  return existsSync(path) ? path : null;
-}
-
-/**
  * Runs the analysis pipeline (decode → MC detection and clustering → mass segmentation → 15/26/41
  * features) on every row's image.
  *
@@ -116,7 +91,8 @@ export function compiledExtractWorkerScript(): string | null {
  * FEATURE_SCHEMA_HASH and the pipeline version (see cache.ts): a second run over the same files is served
  * from the cache, and a changed pipeline or schema recomputes. Rows whose files hash alike are analysed
  * once. An image that cannot be read or analysed is recorded as failed with its error code; the others go
- * on (no exception).
+ * on (no exception). Each file is read once, on this thread (its hash is the cache key), and its bytes are
+ * transferred to a worker; at most two files per worker are read ahead of the analyses.
  *
  * Parameters
  * ----------
@@ -138,7 +114,7 @@ export async function extractFeatures(
     throw new DatasetError('INVALID_OPTION', `--workers must be an integer ≥ 1, got ${workers}`);
   }
   const workerScript =
-    options.workerScript === undefined ? defaultExtractWorkerScript() : options.workerScript;
+    options.workerScript === undefined ? defaultAnalysisWorkerScript() : options.workerScript;
   if (workerScript !== null && !existsSync(workerScript)) {
     throw new DatasetError('INVALID_OPTION', `worker script not found: ${workerScript}`);
   }
@@ -172,10 +148,13 @@ export async function extractFeatures(
   };
   report();
 
-  const pool = workerScript ? new WorkerPool<AnalyzeFileTask, AnalysisResult>(workerScript, workers) : null;
+  const pool = new AnalysisWorkerPool({ workers, script: workerScript });
   // Results of files already hashed in this run, by file hash: identical files are analysed once.
   const inRun = new Map<string, Promise<AnalysisResult>>();
-  const inFlight: Promise<void>[] = [];
+  // Rows not yet finished. Bounded, so that the bytes read ahead of the workers stay a few files' worth;
+  // in process, one at a time (each analysis runs before the next file is read).
+  const inFlight = new Set<Promise<void>>();
+  const maxInFlight = pool.mode === 'workers' ? 2 * pool.size : 1;
   try {
     for (let k = 0; k < rows.length; k++) {
       const entry = rows[k];
@@ -194,8 +173,8 @@ export async function extractFeatures(
       if (earlier) analysis = earlier;
       else if (hit) analysis = Promise.resolve(hit);
       else {
-        const task = { path: entry.imagePath, sha256 };
-        analysis = pool ? pool.run(task) : analyzeFileBytes(bytes, task);
+        // The bytes just hashed are the bytes analysed (transferred to a worker: `bytes` is detached).
+        analysis = pool.run({ bytes }).then(({ value }) => value.result);
         if (cacheDir) {
           // A failed cache write costs a recomputation next run, not this run's result.
           analysis = analysis.then((result) =>
@@ -216,13 +195,14 @@ export async function extractFeatures(
         (result) => finish(k, { entry, sha256, cached: fromCache, result, error: null }),
         (error) => finish(k, { entry, sha256, cached: false, result: null, error: failure(error) }),
       );
-      // In process the analysis has already run (analyzeFileBytes is CPU-bound); awaiting keeps order simple.
-      if (pool) inFlight.push(settled);
-      else await settled;
+      inFlight.add(settled);
+      const forget = () => inFlight.delete(settled);
+      settled.then(forget, forget);
+      while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
   } finally {
-    await pool?.close();
+    await pool.close();
   }
   const elapsedS = (performance.now() - started) / 1000;
   return {
@@ -233,8 +213,8 @@ export async function extractFeatures(
     failed,
     elapsedS,
     imagesPerS: elapsedS > 0 ? rows.length / elapsedS : 0,
-    mode: pool ? 'workers' : 'in-process',
-    workers: pool ? workers : 1,
+    mode: pool.mode,
+    workers: pool.mode === 'workers' ? pool.size : 1,
     cacheDir,
     pipelineVersion,
     schemaHash: FEATURE_SCHEMA_HASH,

@@ -1,4 +1,3 @@
-export { type AnalyzeFileTask, analyzeFile, analyzeFileBytes, FileChangedError } from './analyze-file';
 export {
   CACHE_ENTRY_FORMAT,
   type CacheKeyParts,
@@ -12,8 +11,6 @@ export { mapLimit } from './concurrency';
 export { type CsvRecord, csvField, type ParsedCsv, parseCsv } from './csv';
 export { DatasetError, type DatasetErrorCode, type DatasetProblem, formatProblems } from './errors';
 export {
-  compiledExtractWorkerScript,
-  defaultExtractWorkerScript,
   defaultWorkerCount,
   type ExtractedImage,
   type Extraction,
@@ -78,11 +75,3 @@ export {
   type Scenario,
   type SplitCounts,
 } from './tables';
-export { WorkerPool, WorkerTaskError } from './worker-pool';
-export {
-  type SerializedError,
-  serializeError,
-  serveWorkerTasks,
-  type WorkerReply,
-  type WorkerRequest,
-} from './worker-protocol';

@@ -1,4 +1,4 @@
-import type { SeededRandom } from '../sae/random';
+import type { SeededRandom } from '../core/random';
 import { CnnError } from './errors';
 
 /** Random training-time transformations of each ROI, drawn per sample from the training PRNG. */

@@ -1,5 +1,5 @@
 import { type ExecutionProviderName, GraphTrainer, type OptimizerConfig, Tensor } from '@calcscope/onnx';
-import { SeededRandom } from '../sae/random';
+import { SeededRandom } from '../core/random';
 import { type CnnArchitecture, planCnn, referenceResNet } from './architecture';
 import { type CnnFlops, countCnnFlops } from './flops';
 import { buildCnnTrainingStep, CNN_INPUT } from './graphs';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRandom } from '../sae/random';
+import { SeededRandom } from '../core/random';
 import { type CnnArchitecture, convNames, planCnn, referenceResNet } from './architecture';
 import { augmentBatch, resolveAugmentation } from './augment';
 import { CnnError } from './errors';

@@ -1,4 +1,4 @@
-import type { SeededRandom } from '../sae/random';
+import type { SeededRandom } from '../core/random';
 import { bufferSpecs, type CnnPlan, parameterSpecs } from './architecture';
 
 /** Trainable tensors and running statistics of a CNN, by name. */

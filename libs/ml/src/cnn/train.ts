@@ -6,7 +6,7 @@ import {
   type OptimizerConfig,
   Tensor,
 } from '@calcscope/onnx';
-import { SeededRandom } from '../sae/random';
+import { SeededRandom } from '../core/random';
 import {
   bufferSpecs,
   type CnnArchitecture,

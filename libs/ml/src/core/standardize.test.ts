@@ -41,6 +41,21 @@ describe('standardizer', () => {
     expect(Number.isFinite(z.data[0])).toBe(true);
   });
 
+  it('fits on the chosen rows only, in their order', () => {
+    const x = matrixFromRows([
+      [1, 5],
+      [3, 5],
+      [100, 5],
+      [0, 4],
+    ]);
+    const s = fitStandardizer(x, [1, 0]);
+    expect(Array.from(s.mean)).toEqual([2, 5]);
+    expect(Array.from(s.scale)).toEqual([1, 1]);
+    const t = fitStandardizer(matrixFromRows([[0], [2], [4]]), [0, 1, 2]);
+    expect(t.scale[0]).toBeCloseTo(Math.sqrt(8 / 3), 14);
+    expect(() => fitStandardizer(x, [])).toThrow(MlError);
+  });
+
   it('refuses a matrix of the wrong width', () => {
     const s = fitStandardizer(matrixFromRows([[1, 2]]));
     expect(() => standardize(s, matrixFromRows([[1, 2, 3]]))).toThrow(MlError);

@@ -17,25 +17,27 @@ export interface Standardizer {
 const CONSTANT_FEATURE_RELATIVE_VARIANCE = 1e-24;
 
 /**
- * Fits a standardizer to the columns of `x`.
+ * Fits a standardizer to the columns of `x`, over all its rows or the chosen ones.
  *
- * @param x - training matrix, n × p with n ≥ 1.
- * @returns per-column mean and population standard deviation (1 for constant columns).
- * @throws MlError `SHAPE_MISMATCH` when x has no rows.
+ * @param x - training matrix, n × p.
+ * @param rowIndices - rows to fit on, in this order (sums run in it); default every row in order.
+ * @returns per-column mean and population standard deviation (1 for constant columns), float64.
+ * @throws MlError `SHAPE_MISMATCH` when no row is fitted on.
  */
-export function fitStandardizer(x: Matrix): Standardizer {
-  const { rows, cols, data } = x;
+export function fitStandardizer(x: Matrix, rowIndices?: ArrayLike<number>): Standardizer {
+  const { cols, data } = x;
+  const rows = rowIndices ? rowIndices.length : x.rows;
   if (rows === 0) throw new MlError('SHAPE_MISMATCH', 'cannot fit a standardizer to zero rows');
   const mean = new Float64Array(cols);
   const scale = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
+  for (let k = 0; k < rows; k++) {
+    const o = (rowIndices ? rowIndices[k] : k) * cols;
     for (let c = 0; c < cols; c++) mean[c] += data[o + c];
   }
   for (let c = 0; c < cols; c++) mean[c] /= rows;
   // Two-pass variance: stable when the mean is large compared with the spread.
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
+  for (let k = 0; k < rows; k++) {
+    const o = (rowIndices ? rowIndices[k] : k) * cols;
     for (let c = 0; c < cols; c++) {
       const d = data[o + c] - mean[c];
       scale[c] += d * d;

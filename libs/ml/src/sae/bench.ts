@@ -1,4 +1,4 @@
-import { SeededRandom } from './random';
+import { SeededRandom } from '../core/random';
 import { trainSae } from './train';
 
 /** What the SAE training benchmark measured. */

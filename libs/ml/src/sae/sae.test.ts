@@ -1,9 +1,9 @@
 import { InferenceSession, Tensor } from '@calcscope/onnx';
 import { onnx } from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../core/random';
 import { SaeError } from './errors';
 import { SaeModel } from './model';
-import { SeededRandom } from './random';
 import { trainSae } from './train';
 
 /** erfc with fractional error < 1.2e-7 (Numerical Recipes' erfcc, Chebyshev fit). */

@@ -1,60 +1,22 @@
-/** Per-feature location and scale learned from training rows. */
-export interface Standardiser {
-  /** Mean of each feature. */
-  readonly mean: Float32Array;
-  /** Population standard deviation of each feature; 1 where a feature is constant (it then maps to 0). */
-  readonly std: Float32Array;
-}
+import type { SaeParameters } from './model';
 
 /**
- * Mean and standard deviation of each feature over selected rows (two-pass, float64 accumulation).
- *
- * @param x - Row-major n × f matrix.
- * @param nFeatures - f.
- * @param rows - Row indices to use.
- * @returns The standardiser; std is 1 for zero-variance features so that (x − mean) / std stays finite.
- */
-export function fitStandardiser(
-  x: ArrayLike<number>,
-  nFeatures: number,
-  rows: ArrayLike<number>,
-): Standardiser {
-  const sum = new Float64Array(nFeatures);
-  for (let r = 0; r < rows.length; r++) {
-    const base = rows[r] * nFeatures;
-    for (let j = 0; j < nFeatures; j++) sum[j] += x[base + j];
-  }
-  const mean = sum.map((s) => s / rows.length);
-  const squares = new Float64Array(nFeatures);
-  for (let r = 0; r < rows.length; r++) {
-    const base = rows[r] * nFeatures;
-    for (let j = 0; j < nFeatures; j++) {
-      const d = x[base + j] - mean[j];
-      squares[j] += d * d;
-    }
-  }
-  const std = new Float32Array(nFeatures);
-  for (let j = 0; j < nFeatures; j++) {
-    const s = Math.sqrt(squares[j] / rows.length);
-    std[j] = s > 1e-12 * Math.max(1, Math.abs(mean[j])) ? s : 1;
-  }
-  return { mean: Float32Array.from(mean), std };
-}
-
-/**
- * Standardised copy of selected rows: (x − mean) / std in float32, rows in the given order.
+ * Standardised copy of selected rows: (x − mean) / std in float32, rows in the given order. The SAE fits
+ * with core's fitStandardizer and keeps the parameters in float32, because its graph standardises float32
+ * features with float32 Sub/Div (export/standardize.ts's float64 folding would change its predictions in
+ * the last bits); training inputs are made the same way.
  *
  * @param x - Row-major n × f matrix.
  * @param nFeatures - f.
  * @param rows - Row indices to copy.
- * @param s - The standardiser.
+ * @param s - Float32 mean and std (SaeParameters').
  * @returns Row-major rows.length × f matrix.
  */
 export function standardiseRows(
   x: ArrayLike<number>,
   nFeatures: number,
   rows: ArrayLike<number>,
-  s: Standardiser,
+  s: Pick<SaeParameters, 'mean' | 'std'>,
 ): Float32Array {
   const out = new Float32Array(rows.length * nFeatures);
   for (let r = 0; r < rows.length; r++) {

@@ -6,6 +6,8 @@ import {
   type OptimizerConfig,
   Tensor,
 } from '@calcscope/onnx';
+import { SeededRandom } from '../core/random';
+import { fitStandardizer } from '../core/standardize';
 import { SaeError } from './errors';
 import {
   buildEncoder,
@@ -18,8 +20,7 @@ import {
   SAE_INPUT,
 } from './graphs';
 import { type SaeDenseLayer, type SaeHistory, SaeModel } from './model';
-import { SeededRandom } from './random';
-import { fitStandardiser, standardiseRows } from './standardiser';
+import { standardiseRows } from './standardiser';
 
 /** Progress of one finished epoch. */
 export interface SaeProgress {
@@ -107,7 +108,8 @@ export async function trainSae(
   const n = validateData(x, y, nFeatures);
   const rng = new SeededRandom(o.seed);
   const { fitRows, validationRows } = stratifiedSplit(y, n, o.validationFraction, rng);
-  const standardiser = fitStandardiser(x, nFeatures, fitRows);
+  const fitted = fitStandardizer({ rows: n, cols: nFeatures, data: x }, fitRows);
+  const standardiser = { mean: Float32Array.from(fitted.mean), std: Float32Array.from(fitted.scale) };
   const fitX = standardiseRows(x, nFeatures, fitRows, standardiser);
   const fitY = Uint8Array.from(fitRows, (r) => y[r]);
   const sizes = [nFeatures, ...o.hidden];

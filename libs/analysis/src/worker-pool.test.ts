@@ -1,20 +1,21 @@
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WorkerPool, WorkerPoolError, WorkerTaskError } from './pool';
+import { WorkerPool, WorkerPoolError, WorkerTaskError } from './worker-pool';
 
 /**
  * A worker speaking the pool protocol (as serveTasks does), with tasks that misbehave on purpose:
- * `length` answers the byte length it received (and transfers a buffer back), `wait` answers after `ms`,
- * `fail` reports a typed error, `exit` kills the thread mid-task, `spin` never answers.
+ * `length` answers the byte length it received (and transfers a buffer back), `wait` answers after `ms`
+ * with the thread's id, `fail` reports a typed error, `exit` kills the thread mid-task, `spin` never
+ * answers. (vitest cannot hand TypeScript to worker_threads, hence plain JavaScript.)
  */
 const SCRIPT = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, threadId } = require('node:worker_threads');
 parentPort.on('message', ({ id, task }) => {
   if (task.kind === 'length') {
     const back = new Float32Array([task.bytes.length, task.bytes[0]]);
     parentPort.postMessage({ id, ok: true, value: { back } }, [back.buffer]);
   } else if (task.kind === 'wait') {
-    setTimeout(() => parentPort.postMessage({ id, ok: true, value: { waited: task.ms } }), task.ms);
+    setTimeout(() => parentPort.postMessage({ id, ok: true, value: { waited: task.ms, threadId } }), task.ms);
   } else if (task.kind === 'fail') {
     parentPort.postMessage({ id, ok: false, error: { name: 'ImageDecodeError', code: 'TRUNCATED', message: 'cut short' } });
   } else if (task.kind === 'exit') {
@@ -31,7 +32,7 @@ type Task =
   | { kind: 'fail' }
   | { kind: 'exit' }
   | { kind: 'spin' };
-type Reply = { back?: Float32Array; waited?: number };
+type Reply = { back?: Float32Array; waited?: number; threadId?: number };
 
 const pools: WorkerPool<Task, Reply>[] = [];
 afterEach(async () => {
@@ -43,11 +44,10 @@ function makePool(
   exits: string[] = [],
 ): WorkerPool<Task, Reply> {
   const pool = new WorkerPool<Task, Reply>({
-    size: options.size ?? 1,
     spawn: () => new Worker(SCRIPT, { eval: true }),
-    maxPending: options.maxPending ?? 8,
-    timeoutMs: options.timeoutMs ?? 10_000,
     onWorkerExit: (reason) => exits.push(reason),
+    ...options,
+    size: options.size ?? 1,
   });
   pools.push(pool);
   return pool;
@@ -73,6 +73,8 @@ describe('WorkerPool', () => {
     const results = await Promise.all(runs);
     const elapsed = performance.now() - started;
     expect(results.map((r) => r.value.waited)).toEqual([200, 200, 200]);
+    // Two threads shared the work, never more.
+    expect(new Set(results.map((r) => r.value.threadId)).size).toBe(2);
     // Two run together, the third after one of them: about 400 ms, not 200 and not 600.
     expect(elapsed).toBeGreaterThanOrEqual(390);
     expect(results[2].queueSeconds).toBeGreaterThanOrEqual(0.19);
@@ -96,6 +98,31 @@ describe('WorkerPool', () => {
     expect((error as Error).message).toMatch(/exited with code 7/);
     expect(exits).toEqual(['crashed']);
     expect((await pool.run({ kind: 'wait', ms: 1 })).value.waited).toBe(1);
+  });
+
+  it('goes on after a typed error and a crash in the same queue, in order', async () => {
+    const pool = makePool();
+    const results = await Promise.allSettled([
+      pool.run({ kind: 'wait', ms: 1 }),
+      pool.run({ kind: 'fail' }),
+      pool.run({ kind: 'exit' }),
+      pool.run({ kind: 'wait', ms: 2 }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'TRUNCATED' });
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'WORKER_EXITED' });
+    // A fresh worker took the last task after the crash.
+    expect((results[3] as PromiseFulfilledResult<{ value: Reply }>).value.value.waited).toBe(2);
+  });
+
+  it('without maxPending or timeoutMs, queues any number of tasks and lets each run as long as it takes', async () => {
+    const pool = makePool({ size: 2 });
+    const runs = Array.from({ length: 40 }, (_, k) => pool.run({ kind: 'wait', ms: k === 0 ? 300 : 1 }));
+    expect(pool.running + pool.queued).toBe(40);
+    const results = await Promise.all(runs);
+    expect(results.map((r) => r.value.waited)).toEqual(
+      Array.from({ length: 40 }, (_, k) => (k === 0 ? 300 : 1)),
+    );
   });
 
   it('stops a task that runs too long, replaces its worker, and runs the queued task', async () => {
@@ -134,7 +161,8 @@ describe('WorkerPool', () => {
 
   it('checks its options', () => {
     const spawn = () => new Worker(SCRIPT, { eval: true });
-    expect(() => new WorkerPool({ size: 0, spawn, maxPending: 1, timeoutMs: 1 })).toThrow(RangeError);
+    expect(() => new WorkerPool({ size: 0, spawn })).toThrow(RangeError);
+    expect(() => new WorkerPool({ size: 1.5, spawn })).toThrow(/integer ≥ 1/);
     expect(() => new WorkerPool({ size: 1, spawn, maxPending: 0, timeoutMs: 1 })).toThrow(/maxPending/);
     expect(() => new WorkerPool({ size: 1, spawn, maxPending: 1, timeoutMs: 0 })).toThrow(/timeoutMs/);
   });

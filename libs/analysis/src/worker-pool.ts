@@ -1,12 +1,13 @@
 /**
  * A pool of worker threads running one script, one task per worker at a time, for CPU-heavy work that
- * must stay off the event loop. The script speaks worker-protocol.ts (`serveTasks`).
+ * must stay off the event loop. The script speaks worker-protocol.ts (`serveTasks`). Generic over the
+ * task; AnalysisWorkerPool (analysis-pool.ts) is the image pipeline's use of it.
  *
- * - Tasks queue in arrival order; at most `maxPending` may be queued or running, more are refused at
- *   once (QUEUE_FULL) so that a burst cannot hold unbounded request bodies in memory.
+ * - Tasks queue in arrival order; with `maxPending`, at most that many may be queued or running, more
+ *   are refused at once (QUEUE_FULL) so that a burst cannot hold unbounded request bodies in memory.
  * - A task's transfer list moves its buffers to the worker (no copy; they are detached here).
- * - A worker that dies fails its task (WORKER_EXITED) and is replaced; a task running longer than
- *   `timeoutMs` fails (TIMEOUT) and its worker is terminated and replaced. The other tasks go on.
+ * - A worker that dies fails its task (WORKER_EXITED) and is replaced; with `timeoutMs`, a task running
+ *   longer fails (TIMEOUT) and its worker is terminated and replaced. The other tasks go on.
  * - Idle workers are unreferenced, so an idle pool never keeps the process alive.
  */
 import type { Transferable, Worker } from 'node:worker_threads';
@@ -57,10 +58,10 @@ export interface WorkerPoolOptions {
   readonly size: number;
   /** Starts one worker thread (e.g. `() => new Worker(script)`). */
   readonly spawn: () => Worker;
-  /** Largest number of tasks queued or running at once, integer ≥ 1. */
-  readonly maxPending: number;
-  /** Longest a task may run in its worker, ms (> 0). */
-  readonly timeoutMs: number;
+  /** Largest number of tasks queued or running at once, integer ≥ 1 (default: no limit). */
+  readonly maxPending?: number;
+  /** Longest a task may run in its worker, ms (> 0; default: no limit). */
+  readonly timeoutMs?: number;
   /** Told when a worker is replaced: it died ('crashed') or ran a task too long ('timeout'). */
   readonly onWorkerExit?: (reason: 'crashed' | 'timeout', message: string) => void;
 }
@@ -100,15 +101,17 @@ export class WorkerPool<T, R> {
   private closed = false;
 
   /**
-   * @param options - Size, spawner, pending limit, timeout, exit listener.
+   * @param options - Size, spawner, pending limit and timeout (both optional), exit listener.
    * @throws RangeError for a size or pending limit that is not an integer ≥ 1, or a timeout ≤ 0.
    */
   constructor(private readonly options: WorkerPoolOptions) {
     if (!Number.isInteger(options.size) || options.size < 1)
       throw new RangeError(`worker pool size must be an integer ≥ 1, got ${options.size}`);
-    if (!Number.isInteger(options.maxPending) || options.maxPending < 1)
-      throw new RangeError(`maxPending must be an integer ≥ 1, got ${options.maxPending}`);
-    if (!(options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${options.timeoutMs}`);
+    const { maxPending, timeoutMs } = options;
+    if (maxPending !== undefined && (!Number.isInteger(maxPending) || maxPending < 1))
+      throw new RangeError(`maxPending must be an integer ≥ 1, got ${maxPending}`);
+    if (timeoutMs !== undefined && !(timeoutMs > 0))
+      throw new RangeError(`timeoutMs must be > 0, got ${timeoutMs}`);
   }
 
   /** Number of worker threads the pool keeps. */
@@ -149,11 +152,12 @@ export class WorkerPool<T, R> {
    */
   run(task: T, transfer: readonly Transferable[] = []): Promise<PoolResult<R>> {
     if (this.closed) return Promise.reject(new WorkerPoolError('CLOSED', 'the worker pool is closed'));
-    if (this.queue.length + this.running >= this.options.maxPending)
+    const { maxPending } = this.options;
+    if (maxPending !== undefined && this.queue.length + this.running >= maxPending)
       return Promise.reject(
         new WorkerPoolError(
           'QUEUE_FULL',
-          `${this.options.maxPending} tasks are already queued or running; try again later`,
+          `${maxPending} tasks are already queued or running; try again later`,
         ),
       );
     return new Promise<PoolResult<R>>((resolve, reject) => {
@@ -207,7 +211,8 @@ export class WorkerPool<T, R> {
     job.startedAt = performance.now();
     slot.job = job;
     slot.worker.ref();
-    slot.timer = setTimeout(() => this.timeout(slot), this.options.timeoutMs);
+    if (this.options.timeoutMs !== undefined)
+      slot.timer = setTimeout(() => this.timeout(slot), this.options.timeoutMs);
   }
 
   private timeout(slot: Slot<T, R>): void {
