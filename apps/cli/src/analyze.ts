@@ -1,6 +1,8 @@
 /**
- * `npm run analyze -- FILE [--json] [--overlay out.png]`: the image pipeline on one file.
- * Human-readable report by default; with --json one object {image, clusters, masses, lesions, timingsMs}.
+ * `npm run analyze -- FILE [--json] [--overlay out.png] [--cam out.png [--model DIR/model.onnx]]`: the image
+ * pipeline on one file. Human-readable report by default; with --json one object {image, clusters, masses,
+ * lesions, timingsMs}. --cam runs a DCIS/IDC ROI model (--model, or the best one in models/) on the first
+ * cluster's ROI and writes its class activation map over the ROI (a note goes to stderr with --json).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -8,7 +10,8 @@ import { analyzeImage, renderOverlayPng } from '@calcscope/analysis';
 import type { AnalysisResult } from '@calcscope/contracts';
 import { ImageDecodeError } from '@calcscope/imaging';
 
-const USAGE = 'usage: npm run analyze -- FILE [--json] [--overlay out.png]';
+const USAGE =
+  'usage: npm run analyze -- FILE [--json] [--overlay out.png] [--cam out.png [--model DIR/model.onnx]]';
 
 async function main(): Promise<number> {
   let parsed: ReturnType<typeof parseCli>;
@@ -18,7 +21,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  const { file, json, overlay } = parsed;
+  const { file, json, overlay, cam, model } = parsed;
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file);
@@ -31,10 +34,12 @@ async function main(): Promise<number> {
     if (overlay) {
       await writeFile(overlay, await renderOverlayPng(analysis.image, analysis.result));
     }
+    const camNote = cam ? await writeCam(analysis, cam, model) : null;
     process.stdout.write(
       json ? `${JSON.stringify(analysis.result)}\n` : formatReport(analysis.result, overlay),
     );
-    return 0;
+    if (camNote) (json ? process.stderr : process.stdout).write(`${camNote.text}\n`);
+    return camNote?.failed ? 4 : 0;
   } catch (error) {
     if (error instanceof ImageDecodeError) {
       process.stderr.write(`cannot decode ${file}: [${error.code}] ${error.message}\n`);
@@ -46,11 +51,49 @@ async function main(): Promise<number> {
 
 function parseCli() {
   const { values, positionals } = parseArgs({
-    options: { json: { type: 'boolean', default: false }, overlay: { type: 'string' } },
+    options: {
+      json: { type: 'boolean', default: false },
+      overlay: { type: 'string' },
+      cam: { type: 'string' },
+      model: { type: 'string' },
+    },
     allowPositionals: true,
   });
   if (positionals.length !== 1) throw new Error('expected exactly one image file');
-  return { file: positionals[0], json: values.json ?? false, overlay: values.overlay };
+  if (values.model !== undefined && values.cam === undefined) throw new Error('--model needs --cam');
+  return {
+    file: positionals[0],
+    json: values.json ?? false,
+    overlay: values.overlay,
+    cam: values.cam,
+    model: values.model,
+  };
+}
+
+/**
+ * The --cam step: the DCIS/IDC model on the first cluster's ROI, its CAM over the ROI as a PNG.
+ * Loaded lazily so plain runs do not pay for the training app.
+ */
+async function writeCam(
+  analysis: Awaited<ReturnType<typeof analyzeImage>>,
+  out: string,
+  modelPath: string | undefined,
+): Promise<{ text: string; failed: boolean }> {
+  const cluster = analysis.clusters[0];
+  if (!cluster) return { text: 'no MC cluster found: no CAM overlay written', failed: false };
+  const { loadRoiModel, writeCamOverlay, RoiError } = await import('@calcscope/training');
+  try {
+    const model = await loadRoiModel({ modelPath });
+    const { probability } = await writeCamOverlay(analysis.image, cluster.centroid, model, out);
+    const c = analysis.result.clusters[0];
+    return {
+      text: `CAM overlay of ${c.id} (${model.label}, ${model.spec.sizeMm} mm ROI, P(IDC) = ${probability.toFixed(3)}) written to ${out}`,
+      failed: false,
+    };
+  } catch (error) {
+    if (error instanceof RoiError) return { text: `no CAM overlay: ${error.message}`, failed: true };
+    throw error;
+  }
 }
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(5));
