@@ -76,34 +76,73 @@ export function largestComponent(mask: Uint8Array, width: number, height: number
  * Returns: a new mask, the input plus its holes.
  */
 export function fillHoles(mask: Uint8Array, width: number, height: number): Uint8Array {
-  const outside = new Uint8Array(width * height);
-  const stack = new Int32Array(width * height);
+  return fillHolesInto(mask, width, height, new Uint8Array(width * height), new Int32Array(width * height));
+}
+
+/**
+ * fillHoles into caller-owned buffers (no allocation: for loops that fill many masks).
+ *
+ * Parameters: `mask` – row-major bytes `width` × `height`; `out` – result buffer of that size (may not
+ * be `mask`); `stack` – scratch of at least width · height entries.
+ * Returns: `out`.
+ */
+export function fillHolesInto(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  out: Uint8Array,
+  stack: Int32Array,
+): Uint8Array {
+  // out starts as "outside" marks: flood from the border through unset pixels; the rest is the mask
+  // plus its holes.
+  out.fill(0, 0, width * height);
   let top = 0;
-  const push = (p: number): void => {
-    if (mask[p] === 0 && outside[p] === 0) {
-      outside[p] = 1;
-      stack[top++] = p;
-    }
-  };
+  const last = (height - 1) * width;
   for (let x = 0; x < width; x++) {
-    push(x);
-    push((height - 1) * width + x);
+    if (mask[x] === 0 && out[x] === 0) {
+      out[x] = 1;
+      stack[top++] = x;
+    }
+    const b = last + x;
+    if (mask[b] === 0 && out[b] === 0) {
+      out[b] = 1;
+      stack[top++] = b;
+    }
   }
   for (let y = 0; y < height; y++) {
-    push(y * width);
-    push(y * width + width - 1);
+    const l = y * width;
+    const r = l + width - 1;
+    if (mask[l] === 0 && out[l] === 0) {
+      out[l] = 1;
+      stack[top++] = l;
+    }
+    if (mask[r] === 0 && out[r] === 0) {
+      out[r] = 1;
+      stack[top++] = r;
+    }
   }
   while (top > 0) {
     const p = stack[--top];
     const y = (p / width) | 0;
     const x = p - y * width;
-    if (x > 0) push(p - 1);
-    if (x < width - 1) push(p + 1);
-    if (y > 0) push(p - width);
-    if (y < height - 1) push(p + width);
+    if (x > 0 && mask[p - 1] === 0 && out[p - 1] === 0) {
+      out[p - 1] = 1;
+      stack[top++] = p - 1;
+    }
+    if (x < width - 1 && mask[p + 1] === 0 && out[p + 1] === 0) {
+      out[p + 1] = 1;
+      stack[top++] = p + 1;
+    }
+    if (y > 0 && mask[p - width] === 0 && out[p - width] === 0) {
+      out[p - width] = 1;
+      stack[top++] = p - width;
+    }
+    if (y < height - 1 && mask[p + width] === 0 && out[p + width] === 0) {
+      out[p + width] = 1;
+      stack[top++] = p + width;
+    }
   }
-  const out = new Uint8Array(width * height);
-  for (let i = 0; i < out.length; i++) out[i] = outside[i] === 0 ? 1 : 0;
+  for (let i = 0; i < width * height; i++) out[i] ^= 1;
   return out;
 }
 
@@ -192,9 +231,33 @@ export function openByDisk(mask: Uint8Array, width: number, height: number, radi
  * Returns: a new mask holding only that component (all zeros when `start` is unset).
  */
 export function componentAt(mask: Uint8Array, width: number, height: number, start: number): Uint8Array {
-  const out = new Uint8Array(width * height);
+  return componentAtInto(
+    mask,
+    width,
+    height,
+    start,
+    new Uint8Array(width * height),
+    new Int32Array(width * height),
+  );
+}
+
+/**
+ * componentAt into caller-owned buffers (no allocation).
+ *
+ * Parameters: as componentAt; `out` – result buffer of width · height bytes (may not be `mask`);
+ * `stack` – scratch of at least width · height entries.
+ * Returns: `out`.
+ */
+export function componentAtInto(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  start: number,
+  out: Uint8Array,
+  stack: Int32Array,
+): Uint8Array {
+  out.fill(0, 0, width * height);
   if (mask[start] === 0) return out;
-  const stack = new Int32Array(width * height);
   let top = 0;
   stack[top++] = start;
   out[start] = 1;

@@ -74,6 +74,32 @@ describe('clusterMicrocalcifications', () => {
     expect(clusterMicrocalcifications(weak, SPACING, { minStrongCount: 0 })).toHaveLength(1);
   });
 
+  it('lets weak MCs join the nearest group but not link groups into a chain', () => {
+    // Two strong triplets 20 mm apart, bridged by weak MCs (CNR 4.5 < linkCnr 5) every 2.5 mm.
+    const left = [mcAt(100, 100), mcAt(120, 100), mcAt(110, 120)];
+    const right = [mcAt(320, 100), mcAt(340, 100), mcAt(330, 120)];
+    const bridge = [145, 170, 195, 220, 245, 270, 295].map((x) => mcAt(x, 100, 4.5));
+    const mcs = [...left, ...right, ...bridge];
+    const clusters = clusterMicrocalcifications(mcs, SPACING);
+    expect(clusters).toHaveLength(2);
+    // Each triplet takes the weak MCs within 3 mm of its members: x = 145 (2.5 mm from 120) on the
+    // left, x = 295 (2.5 mm from 320) on the right; the rest stay out.
+    expect(clusters.map((c) => c.mcs.length)).toEqual([4, 4]);
+    // When every MC links, the bridge chains both into one sprawling group.
+    const chained = clusterMicrocalcifications(mcs, SPACING, { linkCnr: 0 });
+    expect(chained).toHaveLength(1);
+    expect(chained[0].mcs).toHaveLength(13);
+  });
+
+  it('raises the strong level with the logarithm of the area searched', () => {
+    const mcs = [mcAt(100, 100, 6), mcAt(130, 100, 6), mcAt(115, 120, 4)];
+    expect(clusterMicrocalcifications(mcs, SPACING, { searchAreaMm2: 4000 })).toHaveLength(1);
+    // 5000 mm² · e²: level 5.2 + 0.7 · 2 = 6.6 > 6.
+    expect(clusterMicrocalcifications(mcs, SPACING, { searchAreaMm2: 5000 * Math.exp(2) })).toHaveLength(0);
+    // e^1: 5.9 ≤ 6.
+    expect(clusterMicrocalcifications(mcs, SPACING, { searchAreaMm2: 5000 * Math.E })).toHaveLength(1);
+  });
+
   it('rejects bad options', () => {
     expect(() => clusterMicrocalcifications([], SPACING, { minCount: 2.5 })).toThrowError(
       expect.objectContaining({ code: 'INVALID_OPTION' }),

@@ -5,8 +5,20 @@ import { checkedOption } from './validate';
 
 /** Options of clusterMicrocalcifications; distances in mm, areas in mm². */
 export interface McClusterOptions {
-  /** Single-linkage distance: MCs closer than this (centre to centre) join one group, mm. Default 7. */
+  /**
+   * Single-linkage distance: linking MCs (see `linkCnr`) closer than this (centre to centre) join one
+   * group, mm. Default 7.
+   */
   readonly linkDistanceMm?: number;
+  /**
+   * Least CNR of an MC that links groups. Weaker MCs do not link: each joins the group of the nearest
+   * linking MC within `attachDistanceMm`, or none. Among a few hundred candidates per image, chains of
+   * weak ones would otherwise join unrelated MCs across the breast into one sprawling "cluster".
+   * Default 5 (0: every MC links).
+   */
+  readonly linkCnr?: number;
+  /** Distance within which a weaker MC joins the group of its nearest linking MC, mm. Default 3. */
+  readonly attachDistanceMm?: number;
   /** Least number of MCs in a cluster. Default 3 (the clinical definition). */
   readonly minCount?: number;
   /**
@@ -15,24 +27,70 @@ export interface McClusterOptions {
    */
   readonly densityAreaMm2?: number;
   /**
-   * Confidence rule: a cluster needs at least `minStrongCount` members whose detection CNR is at least
-   * `strongCnr`. Weak candidates may join a cluster but not make one: noise spots just above the
-   * detection threshold are common enough to form chance triplets. Defaults 6.5 and 2 (minStrongCount 0
-   * disables the rule).
+   * Confidence rule: a cluster needs at least `minStrongCount` members whose CNR is at least the strong
+   * level. Chance groups of texture spots just above the detection threshold are common; two clearly
+   * visible members are rare by chance. The level is `strongCnr` for a search area up to
+   * `referenceAreaMm2` and rises by `areaCnrSlope` per e-fold of area beyond it (see
+   * `searchAreaMm2`). Defaults 5.3 and 2 (minStrongCount 0 disables the rule).
    */
   readonly strongCnr?: number;
   readonly minStrongCount?: number;
+  /**
+   * Area the MCs were searched in (the breast, BreastMask.areaMm2), mm². Chance clusters grow in
+   * number with the area searched; raising the strong level with its logarithm keeps the expected
+   * number of chance clusters per image about constant (a scan-statistic correction), so a
+   * full-field image is held to the same false-cluster rate as a 10 cm × 10 cm one. Omitted: the
+   * reference area (no correction).
+   */
+  readonly searchAreaMm2?: number;
+  /** Search area up to which the strong level is `strongCnr`, mm². Default 5000. */
+  readonly referenceAreaMm2?: number;
+  /** Rise of the strong level per natural-log unit of area beyond the reference. Default 0.7. */
+  readonly areaCnrSlope?: number;
+}
+
+/** Resolved clustering options. */
+interface ClusterSettings {
+  link: number;
+  linkCnr: number;
+  attach: number;
+  minCount: number;
+  densityRadius: number;
+  strongLevel: number;
+  minStrong: number;
+}
+
+function resolveClusterOptions(options: McClusterOptions): ClusterSettings {
+  const minCount = checkedOption('minCount', options.minCount ?? 3, 1, 1e6);
+  if (!Number.isInteger(minCount))
+    throw new SegmentationError('INVALID_OPTION', 'option minCount must be an integer');
+  const strongCnr = checkedOption('strongCnr', options.strongCnr ?? 5.3, 0, 1e6);
+  const referenceArea = checkedOption('referenceAreaMm2', options.referenceAreaMm2 ?? 5000, 1, 1e9);
+  const slope = checkedOption('areaCnrSlope', options.areaCnrSlope ?? 0.7, 0, 100);
+  const searchArea = checkedOption('searchAreaMm2', options.searchAreaMm2 ?? referenceArea, 0, 1e9);
+  return {
+    link: checkedOption('linkDistanceMm', options.linkDistanceMm ?? 7, 0, 1000),
+    linkCnr: checkedOption('linkCnr', options.linkCnr ?? 5, 0, 1e6),
+    attach: checkedOption('attachDistanceMm', options.attachDistanceMm ?? 3, 0, 1000),
+    minCount,
+    densityRadius: Math.sqrt(
+      checkedOption('densityAreaMm2', options.densityAreaMm2 ?? 100, 0, 1e8) / Math.PI,
+    ),
+    strongLevel: strongCnr + slope * Math.max(0, Math.log(searchArea / referenceArea)),
+    minStrong: checkedOption('minStrongCount', options.minStrongCount ?? 2, 0, 1e6),
+  };
 }
 
 /**
  * Groups microcalcifications into clusters by the clinical rule "at least 3 MCs within 1 cm²".
  *
- * MCs are linked when their centroids are closer than `linkDistanceMm` (physical distance, using the
- * image's row and column spacing) and grouped by single linkage (connected components of the links).
- * A group is kept when it has at least `minCount` MCs and at least one of them has `minCount` MCs
- * (itself included) within the radius sqrt(densityAreaMm2 / π) of its centroid, and at least
- * `minStrongCount` of its MCs were detected with CNR ≥ `strongCnr` (see McClusterOptions). A spatial
- * hash keeps this O(n) for evenly spread MCs.
+ * MCs with CNR ≥ `linkCnr` are linked when their centroids are closer than `linkDistanceMm`
+ * (physical distance, using the image's row and column spacing) and grouped by single linkage; every
+ * weaker MC joins the group of its nearest linking MC within `attachDistanceMm`. A group is kept when
+ * it has at least `minCount` MCs, at least one of them has `minCount` members (itself included)
+ * within the radius sqrt(densityAreaMm2 / π) of its centroid, and at least `minStrongCount` members
+ * have a CNR of at least the strong level (see McClusterOptions.strongCnr and searchAreaMm2). A
+ * spatial hash keeps this O(n) for evenly spread MCs.
  *
  * Parameters: `mcs` – detected MCs (centroids in pixels of `image`); `image` – supplies the pixel
  * spacing; `options` – see McClusterOptions.
@@ -46,13 +104,8 @@ export function clusterMicrocalcifications(
   image: Pick<GrayImage, 'pixelSpacingMm'>,
   options: McClusterOptions = {},
 ): McCluster[] {
-  const link = checkedOption('linkDistanceMm', options.linkDistanceMm ?? 7, 0, 1000);
-  const minCount = checkedOption('minCount', options.minCount ?? 3, 1, 1e6);
-  if (!Number.isInteger(minCount))
-    throw new SegmentationError('INVALID_OPTION', 'option minCount must be an integer');
-  const densityArea = checkedOption('densityAreaMm2', options.densityAreaMm2 ?? 100, 0, 1e8);
-  const strongCnr = checkedOption('strongCnr', options.strongCnr ?? 6.5, 0, 1e6);
-  const minStrong = checkedOption('minStrongCount', options.minStrongCount ?? 2, 0, 1e6);
+  const settings = resolveClusterOptions(options);
+  const { link, linkCnr, attach, minCount, densityRadius, strongLevel, minStrong } = settings;
   const { row, col } = image.pixelSpacingMm;
   if (!(row > 0 && col > 0 && Number.isFinite(row) && Number.isFinite(col))) {
     throw new SegmentationError(
@@ -64,15 +117,16 @@ export function clusterMicrocalcifications(
   if (n < minCount) return [];
   const xs = new Float64Array(n);
   const ys = new Float64Array(n);
+  const links = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     xs[i] = mcs[i].centroid.x * col;
     ys[i] = mcs[i].centroid.y * row;
+    links[i] = mcs[i].cnr >= linkCnr ? 1 : 0;
   }
-  const densityRadius = Math.sqrt(densityArea / Math.PI);
-  const cell = Math.max(link, densityRadius, 1e-6);
+  const cell = Math.max(link, attach, densityRadius, 1e-6);
   const grid = new SpatialHash(xs, ys, cell);
 
-  // Single linkage by union-find over pairs closer than the link distance.
+  // Single linkage of the linking MCs by union-find over pairs closer than the link distance.
   const parent = Int32Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) {
@@ -81,36 +135,73 @@ export function clusterMicrocalcifications(
     }
     return i;
   };
-  const dense = new Uint8Array(n);
-  const strong = new Uint8Array(n);
-  for (let i = 0; i < n; i++) strong[i] = minStrong === 0 || mcs[i].cnr >= strongCnr ? 1 : 0;
   for (let i = 0; i < n; i++) {
-    let within = 0;
+    if (links[i] === 0) continue;
     grid.forNear(i, (j, d) => {
-      if (d <= densityRadius) within++;
-      if (j > i && d < link) {
+      if (j > i && links[j] === 1 && d < link) {
         const a = find(i);
         const b = find(j);
         if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
       }
     });
-    if (within >= minCount) dense[i] = 1;
+  }
+  // Weaker MCs join the group of the nearest linking MC within the attach distance (-1: none).
+  const group = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    if (links[i] === 1) {
+      group[i] = find(i);
+      continue;
+    }
+    let nearest = -1;
+    let best = attach;
+    grid.forNear(i, (j, d) => {
+      if (links[j] === 1 && d <= best) {
+        best = d;
+        nearest = j;
+      }
+    });
+    if (nearest >= 0) group[i] = find(nearest);
   }
 
   const groups = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
-    const r = find(i);
-    const members = groups.get(r);
+    if (group[i] < 0) continue;
+    const members = groups.get(group[i]);
     if (members) members.push(i);
-    else groups.set(r, [i]);
+    else groups.set(group[i], [i]);
   }
   const clusters: McCluster[] = [];
   for (const members of groups.values()) {
-    if (members.length < minCount || !members.some((i) => dense[i] === 1)) continue;
-    if (members.filter((i) => strong[i] === 1).length < minStrong) continue;
+    if (members.length < minCount) continue;
+    let strong = 0;
+    for (const i of members) if (minStrong === 0 || mcs[i].cnr >= strongLevel) strong++;
+    if (strong < minStrong) continue;
+    if (!isDense(members, xs, ys, densityRadius, minCount)) continue;
     clusters.push(makeCluster(members.map((i) => mcs[i])));
   }
+  clusters.sort((a, b) => mcs.indexOf(a.mcs[0]) - mcs.indexOf(b.mcs[0]));
   return clusters;
+}
+
+/** True when some member has at least `minCount` members (itself included) within `radius` (mm). */
+function isDense(
+  members: readonly number[],
+  xs: Float64Array,
+  ys: Float64Array,
+  radius: number,
+  minCount: number,
+): boolean {
+  const r2 = radius * radius;
+  for (const i of members) {
+    let within = 0;
+    for (const j of members) {
+      const dx = xs[j] - xs[i];
+      const dy = ys[j] - ys[i];
+      if (dx * dx + dy * dy <= r2) within++;
+    }
+    if (within >= minCount) return true;
+  }
+  return false;
 }
 
 /** A cluster of the given members: union of their boxes, mean of their centroids. */

@@ -4,12 +4,15 @@ import { centreSurround, maskedIntegral } from './blob-response';
 import { segmentBreast } from './breast-mask';
 import { downsampleMean, sampleMaskWindow } from './downsample';
 import { gaussianBlur } from './gaussian';
+import { MASS_CLASSIFIER } from './mass-classifier';
 import {
   checkMask,
+  completeMass,
+  draftMassAround,
   type MassMeasurement,
   type MassSegmentationOptions,
+  type MassShapeMeasures,
   resolveMassSettings,
-  segmentMassAround,
 } from './mass-segmentation';
 import { medianAndMad } from './robust-stats';
 import { factorFor } from './scale';
@@ -22,13 +25,20 @@ export interface MassDetectionOptions extends MassSegmentationOptions {
   readonly coarseSpacingMm?: number;
   /** Least blob score (robust z of the centre-surround contrast at the best scale). Default 2. */
   readonly minScore?: number;
-  /** Most candidates segmented, strongest first. Default 6. */
+  /** Most candidates segmented, strongest first. Default 12. */
   readonly maxCandidates?: number;
   /**
    * Least edge ratio of an accepted mass (mean gradient along its boundary over the median gradient of
-   * the surrounding tissue; see MassMeasurement.edgeRatio). Default 1.8.
+   * the surrounding tissue; see MassMeasurement.edgeRatio): a hard floor under the acceptance score.
+   * Default 1.
    */
   readonly minEdgeRatio?: number;
+  /**
+   * Least acceptance score (log-odds of the mass classifier, see massAcceptanceScore) of an accepted
+   * mass. Default: the operating point chosen when the classifier was trained
+   * (MASS_CLASSIFIER.threshold).
+   */
+  readonly minAcceptanceScore?: number;
 }
 
 /** One blob found by the multi-scale search: coarse position, radius and score. */
@@ -43,11 +53,13 @@ export interface MassCandidate {
 /**
  * Finds and segments masses automatically.
  *
- * Candidates (findMassCandidates): a multi-scale centre-surround search on a `coarseSpacingMm` copy;
- * each candidate is delineated by segmentMassAround (the level of strongest boundary gradient in an
- * ROI, see there) and kept when its contrast, diameter and edge ratio pass the options: a mass has a
- * margin, a blob of glandular texture mostly has not. A candidate whose centre falls inside an already
- * accepted mass is skipped.
+ * Candidates (findMassCandidates): a multi-scale centre-surround search on a `coarseSpacingMm` copy,
+ * the `maxCandidates` strongest. Each is delineated on its ROI (draftMassAround: the level of strongest
+ * boundary gradient, see segmentMassAround) and scored by the mass classifier (massAcceptanceScore:
+ * edge ratio, edge closure, contrast, diameter, rank); those scoring at least `minAcceptanceScore`
+ * with an edge ratio of at least `minEdgeRatio` get their full-resolution mask (completeMass). A mass
+ * has a margin and contrast, a blob of glandular texture mostly has not. A candidate whose centre falls
+ * inside an already accepted mass is skipped.
  *
  * Parameters: `image` – the mammogram; `options` – see MassDetectionOptions and MassSegmentationOptions.
  * Returns: the masses, strongest candidate first.
@@ -68,19 +80,31 @@ export function detectMasses(image: GrayImage, options: MassDetectionOptions = {
   const settings = resolveMassSettings(options);
   const breast = options.breast ?? segmentBreast(image);
   checkMask(image, breast);
-  const minEdgeRatio = checkedOption('minEdgeRatio', options.minEdgeRatio ?? 1.8, 0, 1e6);
+  const minEdgeRatio = checkedOption('minEdgeRatio', options.minEdgeRatio ?? 1, 0, 1e6);
+  const minAcceptance = checkedOption(
+    'minAcceptanceScore',
+    options.minAcceptanceScore ?? MASS_CLASSIFIER.threshold,
+    -1e6,
+    1e6,
+  );
+  // The candidates are ranked by blob score over the whole breast, so however large the breast, the
+  // few strongest blobs are the ones worth delineating.
   const candidates = findMassCandidates(image, { ...options, breast });
   const masses: MassMeasurement[] = [];
-  const claimed = new Set<number>();
-  for (const candidate of candidates) {
+  // Pixels of accepted masses: a candidate centred on one, or delineated into one, is the same mass.
+  const claimed = new Uint8Array(image.width * image.height);
+  for (const [rank, candidate] of candidates.entries()) {
     const centre = Math.round(candidate.y) * image.width + Math.round(candidate.x);
-    if (claimed.has(centre)) continue;
-    const mass = segmentMassAround(image, breast, candidate, candidate.radiusMm, settings);
-    if (!mass || mass.edgeRatio < minEdgeRatio) continue;
+    if (claimed[centre] !== 0) continue;
+    const draft = draftMassAround(image, breast, candidate, candidate.radiusMm, settings);
+    if (!draft || draft.edgeRatio < minEdgeRatio) continue;
+    if (massAcceptanceScore(massFeatures(draft, rank)) < minAcceptance) continue;
+    const mass = completeMass(image, draft, settings);
+    if (!mass) continue;
     const c = Math.round(mass.centroid.y) * image.width + Math.round(mass.centroid.x);
-    if (claimed.has(c) || masses.some((m) => containsPixel(m, centre))) continue;
+    if (claimed[c] !== 0 || masses.some((m) => containsPixel(m, centre))) continue;
     masses.push(mass);
-    for (const i of mass.region.indices) claimed.add(i);
+    for (const i of mass.region.indices) claimed[i] = 1;
   }
   return masses;
 }
@@ -117,7 +141,7 @@ export function findMassCandidates(image: GrayImage, options: MassDetectionOptio
   const settings = resolveMassSettings(options);
   const coarseMm = checkedOption('coarseSpacingMm', options.coarseSpacingMm ?? 0.5, 0.05, 5);
   const minScore = checkedOption('minScore', options.minScore ?? 2, 0, 1e6);
-  const maxCandidates = checkedOption('maxCandidates', options.maxCandidates ?? 6, 0, 1e4);
+  const maxCandidates = checkedOption('maxCandidates', options.maxCandidates ?? 12, 0, 1e4);
   const breast = options.breast ?? segmentBreast(image);
   const fx = factorFor(image.pixelSpacingMm.col, coarseMm);
   const fy = factorFor(image.pixelSpacingMm.row, coarseMm);
@@ -199,4 +223,43 @@ export function findMassCandidates(image: GrayImage, options: MassDetectionOptio
     if (!near) kept.push(peak);
   }
   return kept;
+}
+
+/**
+ * The features the mass classifier reads, in MASS_CLASSIFIER.featureNames order: ln of the edge ratio,
+ * ln of the edge closure (floored at 0.05), the contrast (intensity units), ln of the equivalent
+ * diameter (mm) and the candidate's rank (0 = strongest blob).
+ *
+ * Parameters: `mass` – a delineation's measurements (draftMassAround); `rank` – the candidate's place
+ * among the candidates (findMassCandidates).
+ * Returns: the feature vector.
+ */
+export function massFeatures(mass: MassShapeMeasures, rank: number): number[] {
+  return [
+    Math.log(Math.max(mass.edgeRatio, 1e-3)),
+    Math.log(Math.max(mass.edgeClosure, 0.05)),
+    mass.contrast,
+    Math.log(mass.diameterMm),
+    rank,
+  ];
+}
+
+/**
+ * Log-odds that a segmented candidate is a mass, by the logistic model in MASS_CLASSIFIER (trained by
+ * scripts/train-mass-classifier.cjs on phantom seeds disjoint from the evaluation seeds): a texture
+ * blob has a weak, broken margin, little contrast and is often small. Each feature is first clamped to
+ * the range seen in training, so a linear model is never extrapolated (a perfectly sharp synthetic disk
+ * is scored like the sharpest training mass, not beyond it).
+ *
+ * Parameters: `features` – massFeatures().
+ * Returns: bias + Σ weight · (clamped feature − mean) / scale.
+ */
+export function massAcceptanceScore(features: readonly number[]): number {
+  const { mean, scale, weights, bias, min, max } = MASS_CLASSIFIER;
+  let logOdds = bias;
+  for (let i = 0; i < weights.length; i++) {
+    const v = Math.min(max[i], Math.max(min[i], features[i]));
+    logOdds += (weights[i] * (v - mean[i])) / scale[i];
+  }
+  return logOdds;
 }

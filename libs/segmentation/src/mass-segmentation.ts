@@ -1,5 +1,5 @@
 import { type GrayImage, type Point, regionFromIndices } from '@calcscope/imaging';
-import { componentAt, fillHoles, openByDisk } from './binary-mask';
+import { componentAt, componentAtInto, fillHoles, fillHolesInto, openByDisk } from './binary-mask';
 import { centreSurround, maskedIntegral } from './blob-response';
 import { traceContour } from './contour';
 import { downsampleWindow, sampleMaskWindow } from './downsample';
@@ -19,10 +19,26 @@ export interface MassSegmentationOptions {
   readonly maxDiameterMm?: number;
   /** Least inside-minus-surround contrast of an accepted mass (intensity units). Default 0.01. */
   readonly minContrast?: number;
-  /** Smoothing before thresholding, as a fraction of the mass radius (σ = fraction · r). Default 0.1. */
+  /** Smoothing before thresholding, as a fraction of the mass radius (σ = fraction · r). Default 0.08. */
   readonly smoothingFraction?: number;
   /** Radius of the opening that cuts thin leaks, as a fraction of the mass radius. Default 0.25. */
   readonly openingFraction?: number;
+  /**
+   * Smoothing of the copy the edge level is chosen on, as a fraction of the mass radius. Texture
+   * inside a mass has edges of its own; on a copy smoothed this much only the mass's outline is left
+   * as a closed edge. Default 0.2.
+   */
+  readonly levelSmoothingFraction?: number;
+  /**
+   * The full-resolution mask is cut this fraction of the contrast below the strongest-edge level (not
+   * below the lowest level tried, 20%). A mass's density falls gradually towards its outline (a
+   * sqrt(1 − ρ⁴) profile is at half height at 0.93 of the radius), so the steepest edge of the
+   * smoothed image lies inside the outline: at the edge level itself the masks of the tuning phantoms
+   * had a median 0.86 of the true area, 0.1 below it 0.94 (0.2 below: 0.99, but disks of uniform
+   * density then grow by several per cent). The ROI mask, and with it the radius, edge and size
+   * measurements, keep the edge level. Default 0.1.
+   */
+  readonly edgeLevelOffset?: number;
 }
 
 /** Resolved mass options. */
@@ -32,6 +48,8 @@ export interface MassSettings {
   readonly minContrast: number;
   readonly smoothingFraction: number;
   readonly openingFraction: number;
+  readonly levelSmoothingFraction: number;
+  readonly edgeLevelOffset: number;
 }
 
 /** Checks and fills in the defaults of MassSegmentationOptions. */
@@ -42,8 +60,15 @@ export function resolveMassSettings(options: MassSegmentationOptions): MassSetti
     minDiameterMm,
     maxDiameterMm,
     minContrast: checkedOption('minContrast', options.minContrast ?? 0.01, 0, 1),
-    smoothingFraction: checkedOption('smoothingFraction', options.smoothingFraction ?? 0.1, 0, 1),
+    smoothingFraction: checkedOption('smoothingFraction', options.smoothingFraction ?? 0.08, 0, 1),
     openingFraction: checkedOption('openingFraction', options.openingFraction ?? 0.25, 0, 1),
+    levelSmoothingFraction: checkedOption(
+      'levelSmoothingFraction',
+      options.levelSmoothingFraction ?? 0.2,
+      0,
+      1,
+    ),
+    edgeLevelOffset: checkedOption('edgeLevelOffset', options.edgeLevelOffset ?? 0.1, 0, 1),
   };
 }
 
@@ -66,7 +91,7 @@ export interface MassMeasurement extends MassSegmentation {
 }
 
 /** Working resolution of the ROI: this many ROI pixels per mass radius. */
-const PIXELS_PER_RADIUS = 12;
+const PIXELS_PER_RADIUS = 10;
 /** Rounds of re-estimating the radius from the segmented area. */
 const MAX_ITERATIONS = 3;
 /** Half-size of the ROI in mass radii. */
@@ -154,12 +179,14 @@ function scaleAt(image: GrayImage, breast: BreastMask | null, seed: Point, setti
  * level is the median within 0.3 r of it, the surround level the median of the ring 1.6–2.6 r (breast
  * pixels only). Of the levels at 20%, 30%, …, 80% of the way from surround to inside, the one whose
  * region (pixels above it, connected to the seed, within 2.5 r, holes filled) has the largest mean
- * gradient magnitude along its boundary is the mass's edge; that region is opened by a disk of
+ * gradient magnitude along its boundary on a copy smoothed by levelSmoothingFraction · r is the
+ * mass's edge (texture inside the mass has edges of its own, which that smoothing removes); the level
+ * is then refined to ±5% on the lightly smoothed copy, and its region opened by a disk of
  * openingFraction · r to cut thin leaks. The radius is re-estimated from the area and the steps
  * repeated (at most 3 times) until it changes by < 15%. The edge ratio is that boundary gradient over
  * the median gradient of the surround ring.
  * The mask is then brought to full resolution by thresholding the bilinearly interpolated smoothed
- * ROI at the same level inside the (one-pixel dilated) coarse mask.
+ * ROI inside the (one-pixel dilated) coarse mask, at the edge level lowered by edgeLevelOffset.
  *
  * Parameters: `image`; `breast` – full-resolution breast mask or null; `seed` – pixel inside the
  * mass; `radiusMm` – first radius estimate; `settings` – resolved options.
@@ -173,6 +200,40 @@ export function segmentMassAround(
   radiusMm: number,
   settings: MassSettings,
 ): MassMeasurement | null {
+  const draft = draftMassAround(image, breast, seed, radiusMm, settings);
+  return draft ? completeMass(image, draft, settings) : null;
+}
+
+/** Edge and size measurements of a delineated mass (MassMeasurement without the mask). */
+export interface MassShapeMeasures {
+  readonly contrast: number;
+  readonly diameterMm: number;
+  readonly edgeRatio: number;
+  readonly edgeClosure: number;
+}
+
+/**
+ * A mass delineated on its ROI (the first part of segmentMassAround): the measurements, with the
+ * diameter from the ROI mask's area, and the ROI state that completeMass turns into a full-resolution
+ * mask. Detection scores candidates on drafts and completes only the accepted ones.
+ */
+export interface MassDraft extends MassShapeMeasures {
+  readonly roi: RoiSegmentation;
+}
+
+/**
+ * The ROI part of segmentMassAround (see there): iterated ROI delineation and its measurements.
+ *
+ * Parameters: as segmentMassAround.
+ * Returns: the MassDraft, or null when the ROI has no contrast above `settings.minContrast`.
+ */
+export function draftMassAround(
+  image: GrayImage,
+  breast: BreastMask | null,
+  seed: Point,
+  radiusMm: number,
+  settings: MassSettings,
+): MassDraft | null {
   const rMin = settings.minDiameterMm / 2;
   const rMax = settings.maxDiameterMm / 2;
   let r = Math.min(rMax, Math.max(rMin, radiusMm));
@@ -186,24 +247,44 @@ export function segmentMassAround(
     if (Math.abs(rEq - r) < 0.15 * r) break;
     r = Math.min(rMax * 1.2, Math.max(rMin * 0.8, rEq));
   }
-  if (!roi) return null;
-  const full = refineToFullResolution(image, roi);
-  if (!full) return null;
-  const diameterMm =
-    2 * Math.sqrt((full.count * image.pixelSpacingMm.row * image.pixelSpacingMm.col) / Math.PI);
-  if (diameterMm < settings.minDiameterMm || diameterMm > settings.maxDiameterMm) return null;
-  if (roi.contrast < settings.minContrast) return null;
+  if (!roi || roi.contrast < settings.minContrast) return null;
   return {
-    ...full.mass,
+    roi,
     contrast: roi.contrast,
-    diameterMm,
+    diameterMm: 2 * Math.sqrt(roi.areaMm2 / Math.PI),
     edgeRatio: roi.edgeRatio,
     edgeClosure: roi.edgeClosure,
   };
 }
 
+/**
+ * The full-resolution part of segmentMassAround: the mask, contour and centroid of a draft.
+ *
+ * Parameters: `image`; `draft` – from draftMassAround on this image; `settings` – resolved options.
+ * Returns: the mass (diameter from the full-resolution area), or null when that diameter is out of
+ * [minDiameterMm, maxDiameterMm].
+ */
+export function completeMass(
+  image: GrayImage,
+  draft: MassDraft,
+  settings: MassSettings,
+): MassMeasurement | null {
+  const full = refineToFullResolution(image, draft.roi);
+  if (!full) return null;
+  const diameterMm =
+    2 * Math.sqrt((full.count * image.pixelSpacingMm.row * image.pixelSpacingMm.col) / Math.PI);
+  if (diameterMm < settings.minDiameterMm || diameterMm > settings.maxDiameterMm) return null;
+  return {
+    ...full.mass,
+    contrast: draft.contrast,
+    diameterMm,
+    edgeRatio: draft.edgeRatio,
+    edgeClosure: draft.edgeClosure,
+  };
+}
+
 /** One pass of the ROI thresholding (see segmentMassAround). Coordinates of `seed` are full-res pixels. */
-interface RoiSegmentation {
+export interface RoiSegmentation {
   /** ROI origin in the image and block factors. */
   readonly x0: number;
   readonly y0: number;
@@ -276,14 +357,20 @@ function segmentRoi(
   const insideValues: number[] = [];
   const ringValues: number[] = [];
   const ringGradients: number[] = [];
+  const levelSigmaMm = Math.max(sigmaMm, settings.levelSmoothingFraction * r);
+  const levelPlane =
+    levelSigmaMm > sigmaMm ? gaussianBlur(plane.data, w, h, levelSigmaMm / dx, levelSigmaMm / dy) : smooth;
   const gradient = gradientMagnitude(smooth, w, h, dx, dy);
+  const levelGradient = levelPlane === smooth ? gradient : gradientMagnitude(levelPlane, w, h, dx, dy);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const p = y * w + x;
       if (tissue && tissue[p] === 0) continue;
-      const dist = Math.hypot((x - bx) * dx, (y - by) * dy) / r;
-      if (dist <= 0.3) insideValues.push(smooth[p]);
-      else if (dist >= 1.6 && dist <= 2.6) {
+      const ex = (x - bx) * dx;
+      const ey = (y - by) * dy;
+      const dist2 = (ex * ex + ey * ey) / (r * r);
+      if (dist2 <= 0.09) insideValues.push(smooth[p]);
+      else if (dist2 >= 2.56 && dist2 <= 6.76) {
         ringValues.push(smooth[p]);
         ringGradients.push(gradient[p]);
       }
@@ -301,25 +388,53 @@ function segmentRoi(
     for (let x = 0; x < w; x++) {
       const p = y * w + x;
       if (tissue && tissue[p] === 0) continue;
-      if (Math.hypot((x - bx) * dx, (y - by) * dy) <= 2.5 * r) allowed[p] = 1;
+      const ex = (x - bx) * dx;
+      const ey = (y - by) * dy;
+      if (ex * ex + ey * ey <= 6.25 * r * r) allowed[p] = 1;
     }
   }
-  // The level between surround and inside whose region has the strongest mean boundary gradient: the
-  // mass's edge, where the intensity changes fastest (leaks into textured tissue lower it).
+  // The level between surround and inside whose region has the strongest mean boundary gradient on
+  // the strongly smoothed copy: the mass's edge, where the intensity changes fastest (leaks into
+  // textured tissue lower it). The mask is then that level on the lightly smoothed copy.
   const start = by * w + bx;
-  let chosen: { mask: Uint8Array; edge: number; threshold: number } | null = null;
   const candidate = new Uint8Array(w * h);
-  for (let f = LEVEL_FIRST; f <= LEVEL_LAST + 1e-9; f += LEVEL_STEP) {
-    const threshold = surround + f * contrast;
-    for (let p = 0; p < candidate.length; p++)
-      candidate[p] = allowed[p] !== 0 && smooth[p] >= threshold ? 1 : 0;
-    const region = fillHoles(componentAt(candidate, w, h, start), w, h);
-    if (region[start] === 0) continue;
-    const edge = meanBoundaryValue(region, gradient, w, h);
-    if (!chosen || edge > chosen.edge) chosen = { mask: region, edge, threshold };
-  }
-  if (!chosen) return null;
-  let mask = chosen.mask;
+  const coarse = strongestEdgeLevel(
+    levelPlane,
+    levelGradient,
+    allowed,
+    candidate,
+    w,
+    h,
+    start,
+    surround,
+    contrast,
+    LEVEL_FIRST,
+    LEVEL_LAST,
+    LEVEL_STEP,
+  );
+  if (!coarse) return null;
+  // Refined on the lightly smoothed copy, within half a step of the level found on the smooth one.
+  const chosen =
+    levelPlane === smooth
+      ? coarse
+      : (strongestEdgeLevel(
+          smooth,
+          gradient,
+          allowed,
+          candidate,
+          w,
+          h,
+          start,
+          surround,
+          contrast,
+          coarse.fraction - LEVEL_STEP / 2,
+          coarse.fraction + LEVEL_STEP / 2,
+          LEVEL_STEP / 2,
+        ) ?? coarse);
+  for (let p = 0; p < candidate.length; p++)
+    candidate[p] = allowed[p] !== 0 && smooth[p] >= chosen.threshold ? 1 : 0;
+  let mask = fillHoles(componentAt(candidate, w, h, start), w, h);
+  if (mask[start] === 0) return null;
   const openRadius = (settings.openingFraction * r) / ((dx + dy) / 2);
   if (openRadius >= 1) {
     const opened = componentAt(openByDisk(mask, w, h, openRadius), w, h, start);
@@ -338,13 +453,52 @@ function segmentRoi(
     height: h,
     smooth,
     mask,
-    threshold: chosen.threshold,
+    threshold:
+      surround +
+      Math.max(Math.min(LEVEL_FIRST, chosen.fraction), chosen.fraction - settings.edgeLevelOffset) * contrast,
     contrast,
-    edgeRatio: ringGradient > 0 ? chosen.edge / ringGradient : Number.POSITIVE_INFINITY,
+    edgeRatio:
+      ringGradient > 0 ? meanBoundaryValue(mask, gradient, w, h) / ringGradient : Number.POSITIVE_INFINITY,
     edgeClosure: ringGradient > 0 ? edgeLow / ringGradient : Number.POSITIVE_INFINITY,
     areaMm2: count * dx * dy,
     seed: { x: x0 + (bx + 0.5) * fx - 0.5, y: y0 + (by + 0.5) * fy - 0.5 },
   };
+}
+
+/**
+ * Of the levels surround + f · contrast for f = first, first + step, …, last, the one whose region
+ * (pixels of `plane` at or above it within `allowed`, connected to `start`, holes filled) has the
+ * largest mean of `gradient` along its boundary; null when no level's region holds `start`.
+ * `scratch` is overwritten.
+ */
+function strongestEdgeLevel(
+  plane: Float32Array,
+  gradient: Float32Array,
+  allowed: Uint8Array,
+  scratch: Uint8Array,
+  w: number,
+  h: number,
+  start: number,
+  surround: number,
+  contrast: number,
+  first: number,
+  last: number,
+  step: number,
+): { fraction: number; threshold: number; edge: number } | null {
+  let chosen: { fraction: number; threshold: number; edge: number } | null = null;
+  // One set of buffers for all levels (this runs a dozen times per delineation pass).
+  const component = new Uint8Array(w * h);
+  const region = new Uint8Array(w * h);
+  const stack = new Int32Array(w * h);
+  for (let f = first; f <= last + 1e-9; f += step) {
+    const threshold = surround + f * contrast;
+    for (let p = 0; p < scratch.length; p++) scratch[p] = allowed[p] !== 0 && plane[p] >= threshold ? 1 : 0;
+    fillHolesInto(componentAtInto(scratch, w, h, start, component, stack), w, h, region, stack);
+    if (region[start] === 0) continue;
+    const edge = meanBoundaryValue(region, gradient, w, h);
+    if (!chosen || edge > chosen.edge) chosen = { fraction: f, threshold, edge };
+  }
+  return chosen;
 }
 
 /** Levels tried between the surround (0) and the inside level (1). */

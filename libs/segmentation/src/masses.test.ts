@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { segmentMasses } from './mass-detection';
+import { MASS_CLASSIFIER } from './mass-classifier';
+import { massAcceptanceScore, massFeatures, segmentMasses } from './mass-detection';
 import { segmentMassAt } from './mass-segmentation';
 import { dice, renderScene } from './test-scenes';
 import type { MassSegmentation } from './types';
@@ -133,3 +134,36 @@ function gaussianBlurForTest(src: Float32Array, width: number, height: number, s
   }
   return out;
 }
+
+describe('mass acceptance score', () => {
+  const base = { contrast: 0.12, diameterMm: 14, edgeRatio: 2.5, edgeClosure: 1.5 };
+
+  it('has one weight per feature and a finite operating point', () => {
+    const { featureNames, weights, mean, scale, min, max, threshold } = MASS_CLASSIFIER;
+    expect(massFeatures(base, 0)).toHaveLength(featureNames.length);
+    for (const list of [weights, mean, scale, min, max]) expect(list).toHaveLength(featureNames.length);
+    expect(Number.isFinite(threshold)).toBe(true);
+  });
+
+  it('grows with the edge ratio, the contrast and the size, and falls with the rank', () => {
+    const score = (m: typeof base, rank = 0) => massAcceptanceScore(massFeatures(m, rank));
+    expect(score({ ...base, edgeRatio: 3 })).toBeGreaterThan(score(base));
+    expect(score({ ...base, contrast: 0.15 })).toBeGreaterThan(score(base));
+    expect(score({ ...base, diameterMm: 18 })).toBeGreaterThan(score(base));
+    expect(score(base, 5)).toBeLessThan(score(base, 0));
+  });
+
+  it('clamps features to the training range instead of extrapolating', () => {
+    const { min, max } = MASS_CLASSIFIER;
+    const atMax = { ...base, edgeRatio: Math.exp(max[0]) };
+    expect(massAcceptanceScore(massFeatures({ ...base, edgeRatio: Math.exp(max[0]) * 100 }, 0))).toBeCloseTo(
+      massAcceptanceScore(massFeatures(atMax, 0)),
+      10,
+    );
+    const atMin = { ...base, edgeRatio: Math.exp(min[0]) };
+    expect(massAcceptanceScore(massFeatures({ ...base, edgeRatio: 1e-3 }, 0))).toBeCloseTo(
+      massAcceptanceScore(massFeatures(atMin, 0)),
+      10,
+    );
+  });
+});

@@ -1,10 +1,12 @@
 import { type GrayImage, regionFromIndices } from '@calcscope/imaging';
 import { subtractBoxMean } from './box-filter';
 import { segmentBreast } from './breast-mask';
+import { DetectionNoise } from './detection-noise';
 import { SegmentationError } from './errors';
 import { gaussianBlur } from './gaussian';
+import { blockMedianGrid, levelNoiseModel } from './level-noise';
 import { selectKth } from './robust-stats';
-import { gridLevelAt, levelRow, robustTileGrid, type TileGrid } from './tile-grid';
+import { robustTileGrid, type TileGrid } from './tile-grid';
 import type { BreastMask, Microcalcification } from './types';
 import { assertValidImage, checkedOption } from './validate';
 
@@ -18,7 +20,7 @@ export interface McDetectionOptions {
   readonly backgroundHalfSizeMm?: number;
   /** Side of the tiles the local background and noise are estimated on, mm. Default 3. */
   readonly noiseTileMm?: number;
-  /** Seed threshold: local contrast-to-noise ratio a candidate's peak must reach. Default 4.5. */
+  /** Seed threshold: local contrast-to-noise ratio a candidate's peak must reach. Default 4. */
   readonly seedCnr?: number;
   /** Growing threshold of the hysteresis: CNR a pixel needs to join a candidate. Default 2.5. */
   readonly growCnr?: number;
@@ -40,6 +42,13 @@ export interface McDetectionOptions {
   readonly isolationFraction?: number;
   /** Gap between the candidate's extent and the background ring, and the ring's width, mm. Default 0.3. */
   readonly ringGapMm?: number;
+  /**
+   * Side of the blocks whose medians give the local image level of the level noise model, mm
+   * (see DetectionNoise). Default 0.7.
+   */
+  readonly levelBlockMm?: number;
+  /** Number of level groups of the level noise model; 0 turns the model off. Default 24. */
+  readonly levelBins?: number;
 }
 
 /** Resolved options, lengths in mm. */
@@ -54,6 +63,8 @@ interface McSettings {
   maxComponentExtentMm: number;
   isolationFraction: number;
   ringGapMm: number;
+  levelBlockMm: number;
+  levelBins: number;
 }
 
 function resolveOptions(options: McDetectionOptions): McSettings {
@@ -66,14 +77,19 @@ function resolveOptions(options: McDetectionOptions): McSettings {
       20,
     ),
     noiseTileMm: checkedOption('noiseTileMm', options.noiseTileMm ?? 3, 1, 200),
-    seedCnr: checkedOption('seedCnr', options.seedCnr ?? 4.5, 0, 1000),
+    seedCnr: checkedOption('seedCnr', options.seedCnr ?? 4, 0, 1000),
     growCnr: checkedOption('growCnr', options.growCnr ?? 2.5, 0, 1000),
     maxDiameterMm: checkedOption('maxDiameterMm', options.maxDiameterMm ?? 1.5, 0, 100),
     minDiameterMm: checkedOption('minDiameterMm', options.minDiameterMm ?? 0, 0, 100),
     maxComponentExtentMm: checkedOption('maxComponentExtentMm', options.maxComponentExtentMm ?? 4, 0.1, 1000),
     isolationFraction: checkedOption('isolationFraction', options.isolationFraction ?? 0.5, 0, 10),
     ringGapMm: checkedOption('ringGapMm', options.ringGapMm ?? 0.3, 0.01, 10),
+    levelBlockMm: checkedOption('levelBlockMm', options.levelBlockMm ?? 0.7, 0.1, 20),
+    levelBins: checkedOption('levelBins', options.levelBins ?? 24, 0, 1000),
   };
+  if (!Number.isInteger(settings.levelBins)) {
+    throw new SegmentationError('INVALID_OPTION', 'option levelBins must be an integer');
+  }
   if (settings.growCnr > settings.seedCnr) {
     throw new SegmentationError('INVALID_OPTION', 'option growCnr must not exceed seedCnr');
   }
@@ -90,11 +106,14 @@ const MIN_NOISE = 0.001;
  * Detects microcalcification (MC) candidates at physical scale.
  *
  * 1. Detection image S: the image smoothed by a Gaussian of `templateSigmaMm` (a matched filter for
- *    the smallest MCs) minus its box mean over ±`backgroundHalfSizeMm` (the local background). A
- *    narrow band-pass: mammographic texture (power ∝ f^−β) has little power at these scales, so the
- *    MCs stand out from it; both filters are separable, O(1) or O(σ) per pixel.
- * 2. Local noise: on `noiseTileMm` tiles inside the breast, the median and 1.4826·MAD of S,
- *    bilinear between tiles; CNR(p) = (S(p) − median) / sigma.
+ *    the smallest MCs) minus its box mean over ±`backgroundHalfSizeMm` (the local background): a
+ *    narrow band-pass, where the f^−β texture is weakest relative to the MCs (it is not negligible:
+ *    on the phantoms the texture is most of S's variance); separable, O(1) or O(σ) per pixel.
+ * 2. Local noise (DetectionNoise): on `noiseTileMm` tiles inside the breast, the median and
+ *    1.4826·MAD of S, bilinear between tiles; and, with `levelBins` > 0, the same statistics among
+ *    pixels of similar local level (medians of `levelBlockMm` blocks), which follows texture that is
+ *    stronger in some tissue than in other (the glandular islands of a fatty breast) on a finer scale
+ *    than tiles. CNR(p) = the smaller of (S(p) − median) / sigma under the two.
  * 3. Hysteresis: 8-connected components of CNR ≥ `growCnr` that contain a pixel of CNR ≥ `seedCnr`
  *    inside the breast mask. A component longer than `maxComponentExtentMm` is dropped; one with
  *    several seed cores is split between them (each pixel goes to the nearest core through it).
@@ -142,37 +161,26 @@ export function detectMicrocalcifications(
   const crop = image.data.subarray(oy * cw, rowsEnd * cw);
 
   const scratch = new Float32Array(cw * chh);
-  const detection = gaussianBlur(
+  const detection = bandPass(
     crop,
     cw,
     chh,
     settings.templateSigmaMm / sx,
     settings.templateSigmaMm / sy,
-    undefined,
+    rx,
+    ry,
     scratch,
   );
-  subtractBoxMean(crop, detection, cw, chh, rx, ry, scratch);
-
-  // A few hundred samples per tile at most: a median and MAD within several per cent, at a cost that
-  // does not grow with the resolution.
   const tilePx = Math.max(8, Math.round(settings.noiseTileMm / ((sx + sy) / 2)));
-  const stride = Math.max(1, Math.floor(tilePx / 20));
-  const grid = robustTileGrid(
-    detection,
-    cw,
-    chh,
-    breast.mask,
-    image.width,
-    ox,
-    oy,
-    tilePx,
-    stride,
-    0.25,
-    MIN_NOISE,
-  );
-
-  const finder = new CandidateFinder(image, settings, detection, cw, chh, ox, oy, grid, breast.mask);
+  const blockPx = Math.max(2, Math.round(settings.levelBlockMm / ((sx + sy) / 2)));
+  const levels =
+    settings.levelBins > 0
+      ? blockMedianGrid(crop, cw, chh, blockPx, Math.max(1, Math.round(blockPx / 4)))
+      : null;
+  const noise = detectionNoise(detection, cw, chh, breast, ox, oy, tilePx, levels, settings.levelBins);
+  const finder = new CandidateFinder(image, settings, detection, cw, chh, ox, oy, noise, breast.mask);
   const seedRow = new Float32Array(cw);
+  const levelScratch = new Float32Array(cw);
   const out: Microcalcification[] = [];
   // Seeds keep clear of the image border, where the filters' edge handling changes the noise.
   const borderX = rx + 1;
@@ -182,7 +190,7 @@ export function detectMicrocalcifications(
   const xFirst = Math.max(breast.bbox.x0, borderX);
   const xEnd = Math.min(breast.bbox.x1, image.width - borderX);
   for (let y = yFirst; y < yEnd; y++) {
-    levelRow(grid, y, cw, settings.seedCnr, seedRow);
+    noise.thresholdRow(y, cw, settings.seedCnr, seedRow, levelScratch);
     const base = y * cw;
     const maskBase = (y + oy) * image.width + ox;
     for (let x = xFirst; x < xEnd; x++) {
@@ -214,7 +222,7 @@ class CandidateFinder {
     private readonly height: number,
     private readonly ox: number,
     private readonly oy: number,
-    private readonly grid: TileGrid,
+    private readonly noise: DetectionNoise,
     private readonly breastMask: Uint8Array,
   ) {
     this.visited = new Uint8Array(width * height);
@@ -224,7 +232,7 @@ class CandidateFinder {
 
   /** Grows the hysteresis component of seed (x, y), splits it into MCs and appends them to `out`. */
   grow(x: number, y: number, out: Microcalcification[]): void {
-    const { width, height, detection, visited, grid, settings, breastMask } = this;
+    const { width, height, detection, visited, noise, settings, breastMask } = this;
     const imageWidth = this.image.width;
     let top = 0;
     let count = 0;
@@ -252,7 +260,7 @@ class CandidateFinder {
           const q = qy * width + qx;
           if (visited[q] !== 0) continue;
           if (breastMask[(qy + this.oy) * imageWidth + qx + this.ox] === 0) continue;
-          if (detection[q] < gridLevelAt(grid, qx, qy, settings.growCnr)) continue;
+          if (detection[q] < noise.threshold(qx, qy, settings.growCnr)) continue;
           visited[q] = 1;
           if (top + 1 >= this.stack.length) this.stack = growBuffer(this.stack);
           this.stack[top++] = q;
@@ -275,14 +283,14 @@ class CandidateFinder {
     bh: number,
     out: Microcalcification[],
   ): void {
-    const { width, detection, grid, settings } = this;
+    const { width, detection, noise, settings } = this;
     // Local grid: 0 outside, -1 member, -2 core pixel not yet labelled, k > 0 owner core.
     const local = new Int32Array(bw * bh);
     for (let i = 0; i < count; i++) {
       const p = this.members[i];
       const py = (p / width) | 0;
       const px = p - py * width;
-      const isCore = detection[p] >= gridLevelAt(grid, px, py, settings.seedCnr);
+      const isCore = detection[p] >= noise.threshold(px, py, settings.seedCnr);
       local[(py - y0) * bw + (px - x0)] = isCore ? -2 : -1;
     }
     // Label the cores (8-connected); the labelled core pixels seed a breadth-first assignment.
@@ -349,7 +357,7 @@ class CandidateFinder {
     bw: number,
     bh: number,
   ): Microcalcification | null {
-    const { width, detection, grid, settings, image } = this;
+    const { width, detection, noise, settings, image } = this;
     const { data, width: iw, height: ih } = image;
     const { col: sx, row: sy } = image.pixelSpacingMm;
     // Peak of the detection image: the CNR, and the centre of the ring.
@@ -483,15 +491,79 @@ class CandidateFinder {
     const areaMm2 = indices.length * sx * sy;
     const diameterMm = 2 * Math.sqrt(areaMm2 / Math.PI);
     if (diameterMm > settings.maxDiameterMm || diameterMm < settings.minDiameterMm) return null;
-    const median = gridLevelAt(grid, peakX, peakY, 0);
-    const sigma = gridLevelAt(grid, peakX, peakY, 1) - median;
     return {
       region: regionFromIndices(indices, iw),
       centroid: { x: wxSum / wSum, y: wySum / wSum },
       diameterMm,
-      cnr: sigma > 0 ? (peakS - median) / sigma : Number.POSITIVE_INFINITY,
+      cnr: noise.cnr(peakX, peakY, peakS),
     };
   }
+}
+
+/**
+ * The MC detection band-pass: Gaussian of (sigmaX, sigmaY) pixels minus the box mean over
+ * ±(rx, ry) pixels.
+ */
+function bandPass(
+  crop: Float32Array,
+  width: number,
+  height: number,
+  sigmaX: number,
+  sigmaY: number,
+  rx: number,
+  ry: number,
+  scratch: Float32Array,
+): Float32Array {
+  const plane = gaussianBlur(crop, width, height, sigmaX, sigmaY, undefined, scratch);
+  subtractBoxMean(crop, plane, width, height, rx, ry, scratch);
+  return plane;
+}
+
+/**
+ * Noise of a detection plane: robust tile grid (tiles of `tilePx`, a few hundred samples each, a cost
+ * that does not grow with the resolution) and, with `levels`, the level noise model over it.
+ */
+function detectionNoise(
+  plane: Float32Array,
+  width: number,
+  height: number,
+  breast: BreastMask,
+  ox: number,
+  oy: number,
+  tilePx: number,
+  levels: TileGrid | null,
+  levelBins: number,
+): DetectionNoise {
+  const stride = Math.max(1, Math.round(tilePx / 15));
+  const grid = robustTileGrid(
+    plane,
+    width,
+    height,
+    breast.mask,
+    breast.width,
+    ox,
+    oy,
+    tilePx,
+    stride,
+    0.25,
+    MIN_NOISE,
+  );
+  if (levels === null) return new DetectionNoise(grid, null, null);
+  const model = levelNoiseModel(
+    plane,
+    width,
+    height,
+    levels,
+    breast.mask,
+    breast.width,
+    ox,
+    oy,
+    levelBins,
+    // About 150 000 samples: a few thousand per level group whatever the image size.
+    Math.max(1, Math.round(Math.sqrt((width * height) / 150_000))),
+    MIN_NOISE,
+  );
+  return new DetectionNoise(grid, levels, model);
 }
 
 /** A buffer twice as long holding the old contents. */

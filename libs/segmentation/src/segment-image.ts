@@ -26,7 +26,8 @@ export interface SegmentImageResult {
 
 /**
  * The whole segmentation of one image with one breast mask shared by the stages: segmentBreast →
- * detectMicrocalcifications → clusterMicrocalcifications → segmentMasses (detectMasses).
+ * detectMicrocalcifications → clusterMicrocalcifications (with the breast area as its search area,
+ * unless `options.clusters.searchAreaMm2` says otherwise) → segmentMasses (detectMasses).
  *
  * Parameters: `image` – the mammogram; `options` – per-stage options.
  * Returns: SegmentImageResult.
@@ -45,7 +46,10 @@ export function segmentImage(image: GrayImage, options: SegmentImageOptions = {}
   lap('segmentBreast');
   const microcalcifications = detectMicrocalcifications(image, { ...options.microcalcifications, breast });
   lap('detectMicrocalcifications');
-  const clusters = clusterMicrocalcifications(microcalcifications, image, options.clusters);
+  const clusters = clusterMicrocalcifications(microcalcifications, image, {
+    searchAreaMm2: breast.areaMm2,
+    ...options.clusters,
+  });
   lap('clusterMicrocalcifications');
   const masses = detectMasses(image, { ...options.masses, breast });
   lap('segmentMasses');

@@ -27,6 +27,15 @@ export function normal(seed: number): () => number {
   };
 }
 
+/** Upper tail of the standard normal, P(Z ≥ z), by the complementary error function (Abramowitz–Stegun 7.1.26). */
+export function normalTail(z: number): number {
+  const x = z / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const poly =
+    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  return 0.5 * poly * Math.exp(-x * x);
+}
+
 /** A disk of `diameterMm` centred at (xMm, yMm) adding `contrast`. */
 export interface DiskSpec {
   readonly xMm: number;
