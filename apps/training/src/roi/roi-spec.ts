@@ -1,3 +1,4 @@
+import { normalizeRoi } from '@calcscope/analysis';
 import type { GrayImage, Point } from '@calcscope/imaging';
 import { extractRoi } from '@calcscope/segmentation';
 import { RoiError } from './errors';
@@ -21,27 +22,14 @@ export interface RoiSpec {
 export const DEFAULT_ROI_SPEC: RoiSpec = { sizeMm: 25.6, pixels: 64, normalization: 'zscore' };
 
 /**
- * Scales one ROI in place to zero mean and unit population standard deviation (the same rule as the
- * inference service's `normalizeRoi`).
+ * Scales one ROI in place to zero mean and unit population standard deviation (`normalizeRoi` of
+ * @calcscope/analysis, which the inference service applies too).
  *
  * @param values - The ROI's samples (modified).
  * @returns `values`; a constant ROI becomes all zeros.
  */
 export function zscoreRoi(values: Float32Array): Float32Array {
-  const n = values.length;
-  if (n === 0) return values;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i];
-  const mean = sum / n;
-  let squares = 0;
-  for (let i = 0; i < n; i++) {
-    const d = values[i] - mean;
-    squares += d * d;
-  }
-  const std = Math.sqrt(squares / n);
-  const scale = std > 0 ? 1 / std : 0;
-  for (let i = 0; i < n; i++) values[i] = (values[i] - mean) * scale;
-  return values;
+  return normalizeRoi(values, 'zscore');
 }
 
 /**
@@ -55,7 +43,7 @@ export function zscoreRoi(values: Float32Array): Float32Array {
  */
 export function cutRoi(image: GrayImage, centre: Point, spec: RoiSpec): Float32Array {
   const roi = extractRoi(image, centre, spec.sizeMm, spec.pixels);
-  return spec.normalization === 'zscore' ? zscoreRoi(roi) : roi;
+  return normalizeRoi(roi, spec.normalization);
 }
 
 /**
