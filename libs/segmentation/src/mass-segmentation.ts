@@ -546,15 +546,7 @@ function boundaryQuantile(
     for (let x = 0; x < width; x++) {
       const p = y * width + x;
       if (mask[p] === 0) continue;
-      const edge =
-        x === 0 ||
-        y === 0 ||
-        x === width - 1 ||
-        y === height - 1 ||
-        mask[p - 1] === 0 ||
-        mask[p + 1] === 0 ||
-        mask[p - width] === 0 ||
-        mask[p + width] === 0;
+      const edge = isBoundaryPixel(mask, x, y, width, height);
       if (edge) picked.push(values[p]);
     }
   }
@@ -571,15 +563,7 @@ function meanBoundaryValue(mask: Uint8Array, values: Float32Array, width: number
     for (let x = 0; x < width; x++) {
       const p = y * width + x;
       if (mask[p] === 0) continue;
-      const edge =
-        x === 0 ||
-        y === 0 ||
-        x === width - 1 ||
-        y === height - 1 ||
-        mask[p - 1] === 0 ||
-        mask[p + 1] === 0 ||
-        mask[p - width] === 0 ||
-        mask[p + width] === 0;
+      const edge = isBoundaryPixel(mask, x, y, width, height);
       if (!edge) continue;
       sum += values[p];
       n++;
@@ -697,4 +681,19 @@ function refineToFullResolution(
     },
     count: indices.length,
   };
+}
+
+/** True when set pixel (x, y) of `mask` has a 4-neighbour that is unset or outside the image. */
+function isBoundaryPixel(mask: Uint8Array, x: number, y: number, width: number, height: number): boolean {
+  const p = y * width + x;
+  return (
+    x === 0 ||
+    y === 0 ||
+    x === width - 1 ||
+    y === height - 1 ||
+    mask[p - 1] === 0 ||
+    mask[p + 1] === 0 ||
+    mask[p - width] === 0 ||
+    mask[p + width] === 0
+  );
 }
