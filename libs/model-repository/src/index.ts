@@ -35,6 +35,8 @@ export type { LoadedModelVersion, LoadModelVersionOptions } from './load-version
 export { loadModelVersion } from './load-version';
 export type { RepositoryModel, RepositoryProblem, RepositoryVersion } from './read-repository';
 export { readRepository } from './read-repository';
+export type { RemoveStaleStagingOptions } from './staging';
+export { DEFAULT_STAGING_MAX_AGE_MS, removeStaleStaging } from './staging';
 export type { TextProtoField, TextProtoMessage, TextProtoScalar, TextProtoValue } from './text-proto';
 export { parseTextProto } from './text-proto';
 export type { ModelCardDraft, WriteModelVersionInput, WrittenModelVersion } from './write-version';

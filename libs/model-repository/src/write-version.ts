@@ -12,23 +12,11 @@ import { configForModel, signatureProblems } from './config-for-model';
 import { parseConfigPbtxt } from './config-parse';
 import { renderConfigPbtxt } from './config-render';
 import type { TritonModelConfig } from './config-types';
-import {
-  randomSuffix,
-  replaceFileAtomically,
-  sha256Hex,
-  syncDirectory,
-  writeNewFileDurably,
-} from './durable-fs';
+import { replaceFileAtomically, sha256Hex, syncDirectory, writeNewFileDurably } from './durable-fs';
 import { ModelRepositoryError } from './errors';
-import {
-  assertModelName,
-  CARD_FILE,
-  CONFIG_FILE,
-  isVersionFolderName,
-  MODEL_FILE,
-  TEMPORARY_PREFIX,
-} from './layout';
+import { assertModelName, CARD_FILE, CONFIG_FILE, isVersionFolderName, MODEL_FILE } from './layout';
 import { isMissingFile } from './repository-files';
+import { removeStaleStagingIn, stagingFolderName } from './staging';
 
 /** A card before it has a place: the writer fills in name, version and onnxSha256. */
 export type ModelCardDraft = Omit<ModelCard, 'name' | 'version' | 'onnxSha256'>;
@@ -57,6 +45,8 @@ export interface WrittenModelVersion {
   card: ModelCard;
   /** Whether config.pbtxt was created or replaced by this call. */
   configWritten: boolean;
+  /** Abandoned staging folders of this model removed before writing (see removeStaleStaging). */
+  removedStaging: string[];
 }
 
 /** Collisions tolerated before giving up; each one means another writer claimed the number first. */
@@ -195,7 +185,8 @@ async function planConfig(
  * Returns the version number, its folder, the card as written (name, version, onnxSha256 filled in) and
  * whether config.pbtxt was (re)written.
  *
- * Steps: model.onnx is written and fsynced into `<repo>/<name>/.tmp-<pid>-<random>/`, read back and
+ * Steps: abandoned staging folders of this model are removed (removeStaleStaging's rules, default age);
+ * model.onnx is written and fsynced into `<repo>/<name>/.tmp-<host>-<pid>-<random>/`, read back and
  * hashed (the card's onnxSha256 is the hash of the bytes on disk); the card is completed with the next
  * version number (highest existing + 1) and validated; config.pbtxt is planned (see planConfig); card.json
  * is written and fsynced; config.pbtxt, if needed, is replaced atomically; then the temporary folder is
@@ -206,7 +197,8 @@ async function planConfig(
  * card breaks the contract, e.g. name ≠ task-family-scenario), INVALID_CONFIG / SIGNATURE_MISMATCH (see
  * planConfig), SHA256_MISMATCH (the bytes read back differ from those given), VERSION_CONFLICT. On any
  * failure the temporary folder is removed and no version folder is created; a model folder this call
- * created is removed again if still empty.
+ * created is removed again if still empty. An error removing a stale staging folder (e.g. EACCES) is
+ * raised unchanged before anything is written.
  */
 export async function writeModelVersion(
   repoDir: string,
@@ -217,7 +209,9 @@ export async function writeModelVersion(
     throw new ModelRepositoryError('INVALID_ARGUMENT', 'onnx must be a non-empty Uint8Array');
   const modelDir = join(repoDir, input.name);
   const createdModelDir = (await mkdir(modelDir, { recursive: true })) !== undefined;
-  const temporaryDir = join(modelDir, `${TEMPORARY_PREFIX}${process.pid}-${randomSuffix()}`);
+  // Only this model's folder: one readdir, so every write keeps its own folder free of stale staging.
+  const removedStaging = createdModelDir ? [] : await removeStaleStagingIn(modelDir);
+  const temporaryDir = join(modelDir, stagingFolderName());
   await mkdir(temporaryDir);
   try {
     const modelPath = join(temporaryDir, MODEL_FILE);
@@ -244,6 +238,7 @@ export async function writeModelVersion(
       dir: join(modelDir, String(published.version)),
       card: published,
       configWritten: config !== undefined,
+      removedStaging,
     };
   } catch (error) {
     await rm(temporaryDir, { recursive: true, force: true });
