@@ -7,14 +7,13 @@
  */
 import { Worker } from 'node:worker_threads';
 import { AnalysisWorkerPool, compiledAnalysisWorkerScript, normalizeRoi } from '@calcscope/analysis';
-import type { AnalysisResult, LesionFinding } from '@calcscope/contracts';
+import type { AnalysisResult, AnalyzeResponse, LesionFinding } from '@calcscope/contracts';
 import { COMBINED_FEATURE_NAMES, FEATURE_SCHEMA_HASH } from '@calcscope/features';
 import { decodeImage } from '@calcscope/imaging';
 import { createSession, Tensor } from '@calcscope/onnx';
 import { extractRoi } from '@calcscope/segmentation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Analyzer } from '../../apps/inference/src/analyze/analyzer';
-import type { AnalyzeResponse } from '../../apps/inference/src/analyze/response';
 import { createInferenceServer, type InferenceServer } from '../../apps/inference/src/http/server';
 import { InferenceMetrics } from '../../apps/inference/src/metrics';
 import { ModelManager } from '../../apps/inference/src/serving/model-manager';

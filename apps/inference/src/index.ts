@@ -1,3 +1,11 @@
+// The /v1/analyze contract lives in @calcscope/contracts; re-exported so existing importers keep working.
+export type {
+  AnalyzeResponse,
+  ClassActivationMap,
+  ClusterPrediction,
+  LesionPrediction,
+  PredictionRoi,
+} from '@calcscope/contracts';
 export { Analyzer, type AnalyzerOptions, checkImageBytes } from './analyze/analyzer';
 export { predictClusters, roiSpecsToCut } from './analyze/cluster-predictions';
 export {
@@ -8,7 +16,6 @@ export {
   twoClassRows,
 } from './analyze/lesion-predictions';
 export { analyzeOutcome, analyzeRefusal } from './analyze/refusal';
-export type { AnalyzeResponse, ClusterPrediction, LesionPrediction } from './analyze/response';
 export { ROI_INPUT, ROI_TASK, roiSpecForModel, roiSpecKey } from './analyze/roi';
 export { type AnalyzeRunnerOptions, createAnalyzeRunner } from './analyze/runner';
 export { InferenceError, type InferenceErrorCode, SettingsError } from './errors';

@@ -1,7 +1,8 @@
 /**
- * The result of analysing one image: what `npm run analyze -- --json` prints and what the inference
- * service's POST /v1/analyze returns (plus predictions there). Pixel coordinates are image columns (x)
- * and rows (y) of the decoded image; features are objects of feature name → value in schema order.
+ * The result of analysing one image: what `npm run analyze -- --json` prints and the base of the inference
+ * service's POST /v1/analyze response (AnalyzeResponse adds the predictions). Pixel coordinates are image
+ * columns (x) and rows (y) of the decoded image; features are objects of feature name → value in schema
+ * order.
  */
 export interface AnalysisResult {
   image: AnalyzedImage;

@@ -1,2 +1,3 @@
 export * from './analysis';
+export * from './analyze-response';
 export * from './model-card';

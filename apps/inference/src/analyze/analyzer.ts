@@ -6,6 +6,7 @@
  * bytes and handles small JSON: the event loop keeps serving while images are analysed.
  */
 import type { AnalysisWorkerPool } from '@calcscope/analysis';
+import type { AnalyzeResponse } from '@calcscope/contracts';
 import { ImageDecodeError, sniffFormat } from '@calcscope/imaging';
 import type { InferenceError } from '../errors';
 import type { InferenceMetrics } from '../metrics';
@@ -13,7 +14,6 @@ import type { ModelManager } from '../serving/model-manager';
 import { predictClusters, roiSpecsToCut } from './cluster-predictions';
 import { predictLesions } from './lesion-predictions';
 import { analyzeOutcome, analyzeRefusal } from './refusal';
-import type { AnalyzeResponse } from './response';
 
 /** Options of an Analyzer. */
 export interface AnalyzerOptions {

@@ -12,7 +12,7 @@ import type { ResponseTensor } from '../serving/infer-response';
 import type { ModelManager } from '../serving/model-manager';
 import type { ServedVersion } from '../serving/served-version';
 import { twoClassRows } from './lesion-predictions';
-import type { ClusterPrediction } from './response';
+import type { ClusterPrediction } from '@calcscope/contracts';
 import { ROI_INPUT, ROI_TASK, roiSpecForModel } from './roi';
 
 /** Decimals kept in a CAM (it is for display). */

@@ -11,7 +11,7 @@ import type { InferResponseBody } from '../serving/infer-response';
 import type { ModelManager } from '../serving/model-manager';
 import type { ServedVersion } from '../serving/served-version';
 import type { ModelSignature } from '../serving/signature';
-import type { LesionPrediction } from './response';
+import type { LesionPrediction } from '@calcscope/contracts';
 
 /** Card task of the tabular malignancy models. */
 export const MALIGNANCY_TASK = 'malignancy';
