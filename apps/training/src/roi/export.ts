@@ -75,7 +75,80 @@ function relativeDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return maxAbsDiff(a, b) / scale;
 }
 
-function checkParity(name: string, parity: ParityCheck): ParityCheck {
+/** Rows of a graph's `clinical` input, row-major. */
+export interface ClinicalRows {
+  readonly data: Float32Array;
+  readonly columns: number;
+}
+
+/** ROIs for a graph's `roi` input (and rows for its `clinical` input, if it has one). */
+export interface RoiParityInput {
+  /** `[n, pixels, pixels]` ROIs, row-major. */
+  readonly images: Float32Array;
+  readonly pixels: number;
+  readonly clinical?: ClinicalRows;
+  /** The TypeScript upsampled CAM `[n, pixels, pixels]`; null where none exists (external backbones). */
+  readonly expectedCam: ArrayLike<number> | null;
+}
+
+/** Rows for a clinical-only graph (no `roi` input, no CAM). */
+export interface ClinicalParityInput {
+  readonly clinical: ClinicalRows;
+}
+
+/** The TypeScript side of a parity check. */
+export interface ParityExpectation {
+  /** `[n, 2]` probabilities, row-major. */
+  readonly probabilities: ArrayLike<number>;
+  /** What the TypeScript side was (goes into the card). */
+  readonly reference: string;
+}
+
+/** Cases compared and the differences found, before the tolerances are applied. */
+async function measureParity(
+  onnx: Uint8Array,
+  input: RoiParityInput | ClinicalParityInput,
+  probabilities: ArrayLike<number>,
+): Promise<Omit<ParityCheck, 'reference'>> {
+  if ('images' in input) {
+    // The CAM is fetched even when it is not compared, so every ROI graph is run alike.
+    const outputs = [ROI_TENSORS.probabilities, ROI_TENSORS.cam];
+    const out = await runRoiModel(onnx, input.images, input.pixels, outputs, { clinical: input.clinical });
+    return {
+      rois: input.images.length / (input.pixels * input.pixels),
+      probabilities: maxAbsDiff(out.probabilities.data, probabilities),
+      cam: input.expectedCam === null ? null : relativeDiff(out.cam.data, input.expectedCam),
+    };
+  }
+  return {
+    rois: input.clinical.data.length / input.clinical.columns,
+    probabilities: maxAbsDiff(await runClinical(onnx, input.clinical), probabilities),
+    cam: null,
+  };
+}
+
+/**
+ * Runs an exported graph with onnxruntime on the inputs the TypeScript computation saw and compares.
+ *
+ * @param name - The model, for the error message.
+ * @param onnx - The exported graph.
+ * @param input - Its inputs: ROIs (with clinical rows for a combined graph) and the expected CAM, or
+ *   clinical rows alone.
+ * @param expected - The TypeScript probabilities and what computed them.
+ * @returns The comparison, for the card.
+ * @throws RoiError `PARITY_FAILED` when max |Δ| on the probabilities exceeds `PROBABILITY_TOLERANCE` or the
+ *   relative CAM difference exceeds `CAM_TOLERANCE` (NaN fails too).
+ */
+export async function checkGraphParity(
+  name: string,
+  onnx: Uint8Array,
+  input: RoiParityInput | ClinicalParityInput,
+  expected: ParityExpectation,
+): Promise<ParityCheck> {
+  const parity: ParityCheck = {
+    ...(await measureParity(onnx, input, expected.probabilities)),
+    reference: expected.reference,
+  };
   if (
     !(parity.probabilities <= PROBABILITY_TOLERANCE) ||
     (parity.cam !== null && !(parity.cam <= CAM_TOLERANCE))
@@ -245,6 +318,8 @@ export async function exportDcisIdc(
   const reference = result.cnn
     ? 'TypeScript float64 CNN + head'
     : 'onnxruntime backbone embedding + TypeScript head';
+  const headCam = (head: LinearHead) =>
+    result.cnn ? foldHeadIntoCnn(result.cnn, head).forwardReference(sample.images).camUpsampled : null;
 
   const pending: PendingRoiVersion[] = [];
   // Deep model.
@@ -258,20 +333,13 @@ export async function exportDcisIdc(
       name: 'dcis_idc_deep',
       metadata: { family: 'deep', task: task.task, scenario: 'roi', cam: camText(false) },
     });
-    const out = await runRoiModel(onnx, sample.images, pixels, [ROI_TENSORS.probabilities, ROI_TENSORS.cam]);
     const expected = headProbabilities(head, headInputs(head, sampleEmbedding, null, sample.indices.length));
-    const cam = result.cnn
-      ? relativeDiff(
-          out.cam.data,
-          foldHeadIntoCnn(result.cnn, head).forwardReference(sample.images).camUpsampled,
-        )
-      : null;
-    const parity = checkParity('dcis-idc-deep-roi', {
-      rois: sample.indices.length,
-      probabilities: maxAbsDiff(out.probabilities.data, twoColumns(expected)),
-      cam,
-      reference,
-    });
+    const parity = await checkGraphParity(
+      'dcis-idc-deep-roi',
+      onnx,
+      { images: sample.images, pixels, expectedCam: headCam(head) },
+      { probabilities: twoColumns(expected), reference },
+    );
     pending.push({
       name: `${task.task}-deep-roi`,
       onnx,
@@ -323,25 +391,21 @@ export async function exportDcisIdc(
       metadata: { family: 'combined', task: task.task, scenario: 'roi_clinical', cam: camText(true) },
     });
     const hasClinical = head.clinicalColumns.length > 0;
-    const out = await runRoiModel(onnx, sample.images, pixels, [ROI_TENSORS.probabilities, ROI_TENSORS.cam], {
-      clinical: hasClinical ? clinicalFeed : undefined,
-    });
     const expected = headProbabilities(
       head,
       headInputs(head, sampleEmbedding, sampleClinicalMatrix, sample.indices.length),
     );
-    const cam = result.cnn
-      ? relativeDiff(
-          out.cam.data,
-          foldHeadIntoCnn(result.cnn, head).forwardReference(sample.images).camUpsampled,
-        )
-      : null;
-    const parity = checkParity('dcis-idc-combined-roi_clinical', {
-      rois: sample.indices.length,
-      probabilities: maxAbsDiff(out.probabilities.data, twoColumns(expected)),
-      cam,
-      reference,
-    });
+    const parity = await checkGraphParity(
+      'dcis-idc-combined-roi_clinical',
+      onnx,
+      {
+        images: sample.images,
+        pixels,
+        clinical: hasClinical ? clinicalFeed : undefined,
+        expectedCam: headCam(head),
+      },
+      { probabilities: twoColumns(expected), reference },
+    );
     pending.push({
       name: `${task.task}-combined-roi_clinical`,
       onnx,
@@ -389,15 +453,13 @@ export async function exportDcisIdc(
       metadata: { family: 'logistic', task: task.task, scenario: 'clinical' },
     });
     const all = dataset.cases.length;
-    const clinicalAll = Float32Array.from(result.clinical.data);
-    const out = await runClinical(onnx, clinicalAll, all);
     const expected = headProbabilities(head, headInputs(head, null, result.clinical, all));
-    const parity = checkParity('dcis-idc-logistic-clinical', {
-      rois: all,
-      probabilities: maxAbsDiff(out, twoColumns(expected)),
-      cam: null,
-      reference: 'TypeScript float64 logistic regression',
-    });
+    const parity = await checkGraphParity(
+      'dcis-idc-logistic-clinical',
+      onnx,
+      { clinical: { data: Float32Array.from(result.clinical.data), columns: CLINICAL_VARIABLES.length } },
+      { probabilities: twoColumns(expected), reference: 'TypeScript float64 logistic regression' },
+    );
     const selection = result.clinicalModel.selection;
     pending.push({
       name: `${task.task}-logistic-clinical`,
@@ -438,10 +500,13 @@ function clinicalText(): string {
   return 'clinical float32 [N, 3] = mass_present (1 when the lesion has a mass, else 0), BI-RADS assessment category (2–5), age in years; unscaled (standardisation is inside the graph)';
 }
 
-async function runClinical(onnx: Uint8Array, clinical: Float32Array, n: number): Promise<Float32Array> {
+async function runClinical(onnx: Uint8Array, clinical: ClinicalRows): Promise<Float32Array> {
+  const n = clinical.data.length / clinical.columns;
   const { session } = await createSession(onnx, { intraOpNumThreads: 1 });
   try {
-    const out = await session.run({ [ROI_TENSORS.clinical]: new Tensor('float32', clinical, [n, 3]) });
+    const out = await session.run({
+      [ROI_TENSORS.clinical]: new Tensor('float32', clinical.data, [n, clinical.columns]),
+    });
     return out[ROI_TENSORS.probabilities].data as Float32Array;
   } finally {
     await session.release();
@@ -496,13 +561,12 @@ export async function exportMalignancy(
   {
     const model = result.members[0];
     const onnx = model.toOnnx({ metadata: { task: task.task, scenario: 'roi' } });
-    const out = await runRoiModel(onnx, sample.images, pixels, [ROI_TENSORS.probabilities, ROI_TENSORS.cam]);
-    const parity = checkParity('malignancy-cnn-roi', {
-      rois: sample.indices.length,
-      probabilities: maxAbsDiff(out.probabilities.data, references[0].probabilities),
-      cam: relativeDiff(out.cam.data, references[0].camUpsampled),
-      reference: 'TypeScript float64 CNN',
-    });
+    const parity = await checkGraphParity(
+      'malignancy-cnn-roi',
+      onnx,
+      { images: sample.images, pixels, expectedCam: references[0].camUpsampled },
+      { probabilities: references[0].probabilities, reference: 'TypeScript float64 CNN' },
+    );
     pending.push({
       name: `${task.task}-cnn-roi`,
       onnx,
@@ -534,7 +598,6 @@ export async function exportMalignancy(
       pixels,
       { family: 'ensemble', task: task.task, scenario: 'roi', members: String(k) },
     );
-    const out = await runRoiModel(onnx, sample.images, pixels, [ROI_TENSORS.probabilities, ROI_TENSORS.cam]);
     const meanOf = (pick: (r: (typeof references)[number]) => Float64Array) => {
       const first = pick(references[0]);
       const mean = new Float64Array(first.length);
@@ -544,18 +607,15 @@ export async function exportMalignancy(
       }
       return mean;
     };
-    const parity = checkParity('malignancy-ensemble-roi', {
-      rois: sample.indices.length,
-      probabilities: maxAbsDiff(
-        out.probabilities.data,
-        meanOf((r) => r.probabilities),
-      ),
-      cam: relativeDiff(
-        out.cam.data,
-        meanOf((r) => r.camUpsampled),
-      ),
-      reference: 'mean of the members’ TypeScript float64 CNN passes',
-    });
+    const parity = await checkGraphParity(
+      'malignancy-ensemble-roi',
+      onnx,
+      { images: sample.images, pixels, expectedCam: meanOf((r) => r.camUpsampled) },
+      {
+        probabilities: meanOf((r) => r.probabilities),
+        reference: 'mean of the members’ TypeScript float64 CNN passes',
+      },
+    );
     pending.push({
       name: `${task.task}-ensemble-roi`,
       onnx,
