@@ -59,6 +59,7 @@ export function generatePhantom(spec: PhantomSpec): Phantom {
     spec.beta,
     size.textureFactor,
     new Rng(deriveSeed(spec.seed, 'texture')),
+    PHANTOM_PARAMETERS.tissue.anatomicalSmoothingMm,
   );
   const signal = new Float32Array(width * height);
   renderBreast(signal, geometry, texture, spec.density);

@@ -34,6 +34,27 @@ describe('powerLawField', () => {
     expect(powerLawNormaliser(3, fc) * integral).toBeCloseTo(1, 4);
   });
 
+  it('smoothing multiplies the power by the Gaussian transfer exp(−4π²σ²f²) and keeps the large scales', () => {
+    const sigma = 0.15;
+    const plain = powerLawField({ width: 512, height: 512, spacingMm: 0.1, beta: 3 }, new Rng(5));
+    const smooth = powerLawField(
+      { width: 512, height: 512, spacingMm: 0.1, beta: 3, smoothingMm: sigma },
+      new Rng(5),
+    );
+    const a = radialPowerSpectrum(plain, 512, 0, 0, 512, 0.1, 'none');
+    const b = radialPowerSpectrum(smooth, 512, 0, 0, 512, 0.1, 'none');
+    // Same white noise, so the ratio per bin is the transfer function itself (up to rounding).
+    for (let i = 0; i < a.frequency.length; i++) {
+      const f = a.frequency[i];
+      if (f < 0.05 || f > 3) continue;
+      const expected = Math.exp(-4 * Math.PI * Math.PI * sigma * sigma * f * f);
+      expect(b.power[i] / a.power[i]).toBeCloseTo(expected, 2);
+    }
+    expect(() =>
+      powerLawField({ width: 8, height: 8, spacingMm: 0.1, beta: 3, smoothingMm: -1 }, new Rng(1)),
+    ).toThrow(RangeError);
+  });
+
   it('is deterministic for a seed', () => {
     const a = powerLawField({ width: 64, height: 32, spacingMm: 0.1, beta: 3 }, new Rng(9));
     const b = powerLawField({ width: 64, height: 32, spacingMm: 0.1, beta: 3 }, new Rng(9));
@@ -49,6 +70,25 @@ describe('multiScaleTexture', () => {
     // The split lies at 0.9–1.8 cycles/mm; fit across it.
     expect(powerLawSlope(spectrum, 0.2, 6)).toBeCloseTo(-beta, 0);
     expect(Math.abs(powerLawSlope(spectrum, 0.2, 6) + beta)).toBeLessThan(0.15);
+  });
+
+  it('smooths both bands: the fine tile and the coarse grid', () => {
+    const plain = multiScaleTexture(1024, 1024, 0.07, 3, 4, new Rng(21));
+    const smooth = multiScaleTexture(1024, 1024, 0.07, 3, 4, new Rng(21), 0.15);
+    const a = radialPowerSpectrum(plain, 1024, 0, 0, 1024, 0.07, 'none');
+    const b = radialPowerSpectrum(smooth, 1024, 0, 0, 1024, 0.07, 'none');
+    const ratioNear = (target: number): number => {
+      let best = 0;
+      for (let i = 1; i < a.frequency.length; i++) {
+        if (Math.abs(a.frequency[i] - target) < Math.abs(a.frequency[best] - target)) best = i;
+      }
+      return b.power[best] / a.power[best];
+    };
+    const transfer = (f: number): number => Math.exp(-4 * Math.PI * Math.PI * 0.0225 * f * f);
+    // Coarse band (below ~0.9 cycles/mm) and fine band (above ~1.8 cycles/mm).
+    expect(ratioNear(0.5)).toBeCloseTo(transfer(0.5), 1);
+    expect(ratioNear(2) / transfer(2)).toBeGreaterThan(0.7);
+    expect(ratioNear(2) / transfer(2)).toBeLessThan(1.4);
   });
 });
 

@@ -45,6 +45,12 @@ export interface PowerLawFieldOptions {
    * sinc²(fy Δ), so that a field which will be bilinearly upsampled keeps its spectrum (default false).
    */
   readonly compensateBilinear?: boolean;
+  /**
+   * Standard deviation (mm) of a Gaussian the field is smoothed by, applied in the frequency domain
+   * (amplitude × exp(−2π²σ²f²)); 0 (default) leaves the power law untouched. The normalisation K is
+   * that of the unsmoothed spectrum, so the large scales keep their amplitude.
+   */
+  readonly smoothingMm?: number;
 }
 
 /**
@@ -78,12 +84,17 @@ export function powerLawNormaliser(beta: number, cornerFrequency: number): numbe
 export function powerLawField(options: PowerLawFieldOptions, rng: Rng): Float32Array {
   const { width, height, spacingMm, beta, band } = options;
   const cornerMm = options.cornerMm ?? 60;
+  const smoothingMm = options.smoothingMm ?? 0;
   if (!(width >= 1 && height >= 1 && Number.isInteger(width) && Number.isInteger(height))) {
     throw new RangeError(`powerLawField: bad size ${width}×${height}`);
   }
   if (!(spacingMm > 0) || !(cornerMm > 0) || !Number.isFinite(beta)) {
     throw new RangeError('powerLawField: spacing and roll-off must be positive and β finite');
   }
+  if (!(smoothingMm >= 0 && Number.isFinite(smoothingMm))) {
+    throw new RangeError(`powerLawField: smoothing must be a finite number >= 0, got ${smoothingMm}`);
+  }
+  const smoothingRate = -2 * Math.PI * Math.PI * smoothingMm * smoothingMm;
   const nx = nextPowerOfTwo(width);
   const ny = nextPowerOfTwo(height);
   const fc2 = 1 / (cornerMm * cornerMm);
@@ -112,6 +123,7 @@ export function powerLawField(options: PowerLawFieldOptions, rng: Rng): Float32A
       if (kx !== 0 || ky !== 0) {
         const weight = band ? bandWeight(Math.sqrt(f2), band.from, band.to, band.keep) : 1;
         amplitude = Math.sqrt(k * binArea * weight) * (f2 + fc2) ** exponent;
+        if (smoothingMm > 0) amplitude *= Math.exp(smoothingRate * f2);
         if (options.compensateBilinear) amplitude /= (sinc(fx * spacingMm) * sinc(fy * spacingMm)) ** 2;
       }
       const mirrorX = kx !== 0 && kx !== nx / 2;
@@ -166,6 +178,7 @@ export function bandWeight(f: number, from: number, to: number, keep: 'low' | 'h
  * @param beta - spectral exponent.
  * @param factor - coarse-grid reduction (integer >= 1).
  * @param rng - random source.
+ * @param smoothingMm - Gaussian smoothing of the field, mm (see PowerLawFieldOptions.smoothingMm).
  * @returns a row-major Float32Array of width × height values.
  */
 export function multiScaleTexture(
@@ -175,8 +188,9 @@ export function multiScaleTexture(
   beta: number,
   factor: number,
   rng: Rng,
+  smoothingMm = 0,
 ): Float32Array {
-  if (factor <= 1) return powerLawField({ width, height, spacingMm, beta }, rng);
+  if (factor <= 1) return powerLawField({ width, height, spacingMm, beta, smoothingMm }, rng);
   // The coarse field is used whole (no crop): it is periodic, so edge pixels wrap to the far side.
   const coarseW = nextPowerOfTwo(Math.ceil(width / factor));
   const coarseH = nextPowerOfTwo(Math.ceil(height / factor));
@@ -190,11 +204,12 @@ export function multiScaleTexture(
       beta,
       band: { ...band, keep: 'low' },
       compensateBilinear: true,
+      smoothingMm,
     },
     rng,
   );
   const tile = powerLawField(
-    { width: FINE_TILE, height: FINE_TILE, spacingMm, beta, band: { ...band, keep: 'high' } },
+    { width: FINE_TILE, height: FINE_TILE, spacingMm, beta, band: { ...band, keep: 'high' }, smoothingMm },
     rng,
   );
   // Bilinear sampling at pixel centres: fine pixel x maps to coarse coordinate (x + 0.5)/factor − 0.5.
