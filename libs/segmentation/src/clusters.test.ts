@@ -65,9 +65,10 @@ describe('clusterMicrocalcifications', () => {
   });
 
   it('needs two strong members: weak candidates join a cluster but cannot make one', () => {
-    const weak = [mcAt(100, 100, 5), mcAt(130, 100, 5), mcAt(115, 140, 5)];
+    // Below the strong level (4.6) and the link level (4.5), weak ones join by attachment only.
+    const weak = [mcAt(100, 100, 4.55), mcAt(130, 100, 4.55), mcAt(115, 140, 4.55)];
     expect(clusterMicrocalcifications(weak, SPACING)).toHaveLength(0);
-    const mixed = [mcAt(100, 100, 7), mcAt(130, 100, 7), mcAt(115, 140, 5)];
+    const mixed = [mcAt(100, 100, 7), mcAt(130, 100, 7), mcAt(115, 140, 4.55)];
     const clusters = clusterMicrocalcifications(mixed, SPACING);
     expect(clusters).toHaveLength(1);
     expect(clusters[0].mcs).toHaveLength(3);
@@ -75,10 +76,10 @@ describe('clusterMicrocalcifications', () => {
   });
 
   it('lets weak MCs join the nearest group but not link groups into a chain', () => {
-    // Two strong triplets 20 mm apart, bridged by weak MCs (CNR 4.5 < linkCnr 5) every 2.5 mm.
+    // Two strong triplets 20 mm apart, bridged by weak MCs (CNR 4.2 < linkCnr 4.5) every 2.5 mm.
     const left = [mcAt(100, 100), mcAt(120, 100), mcAt(110, 120)];
     const right = [mcAt(320, 100), mcAt(340, 100), mcAt(330, 120)];
-    const bridge = [145, 170, 195, 220, 245, 270, 295].map((x) => mcAt(x, 100, 4.5));
+    const bridge = [145, 170, 195, 220, 245, 270, 295].map((x) => mcAt(x, 100, 4.2));
     const mcs = [...left, ...right, ...bridge];
     const clusters = clusterMicrocalcifications(mcs, SPACING);
     expect(clusters).toHaveLength(2);
@@ -91,12 +92,21 @@ describe('clusterMicrocalcifications', () => {
     expect(chained[0].mcs).toHaveLength(13);
   });
 
+  it('keeps candidates below the attach level out of clusters', () => {
+    const triplet = [mcAt(100, 100), mcAt(120, 100), mcAt(110, 120)];
+    const faint = mcAt(100, 120, 3.8);
+    const [cluster] = clusterMicrocalcifications([...triplet, faint], SPACING);
+    expect(cluster.mcs).toHaveLength(3);
+    const [padded] = clusterMicrocalcifications([...triplet, faint], SPACING, { attachCnr: 3.6 });
+    expect(padded.mcs).toHaveLength(4);
+  });
+
   it('raises the strong level with the logarithm of the area searched', () => {
-    const mcs = [mcAt(100, 100, 6), mcAt(130, 100, 6), mcAt(115, 120, 4)];
+    const mcs = [mcAt(100, 100, 5.5), mcAt(130, 100, 5.5), mcAt(115, 120, 4)];
     expect(clusterMicrocalcifications(mcs, SPACING, { searchAreaMm2: 4000 })).toHaveLength(1);
-    // 5000 mm² · e²: level 5.2 + 0.7 · 2 = 6.6 > 6.
+    // 5000 mm² · e²: level 4.6 + 0.7 · 2 = 6.0 > 5.5.
     expect(clusterMicrocalcifications(mcs, SPACING, { searchAreaMm2: 5000 * Math.exp(2) })).toHaveLength(0);
-    // e^1: 5.9 ≤ 6.
+    // e^1: 5.3 ≤ 5.5.
     expect(clusterMicrocalcifications(mcs, SPACING, { searchAreaMm2: 5000 * Math.E })).toHaveLength(1);
   });
 

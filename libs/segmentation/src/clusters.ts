@@ -14,11 +14,17 @@ export interface McClusterOptions {
    * Least CNR of an MC that links groups. Weaker MCs do not link: each joins the group of the nearest
    * linking MC within `attachDistanceMm`, or none. Among a few hundred candidates per image, chains of
    * weak ones would otherwise join unrelated MCs across the breast into one sprawling "cluster".
-   * Default 5 (0: every MC links).
+   * Default 4.5 (0: every MC links).
    */
   readonly linkCnr?: number;
   /** Distance within which a weaker MC joins the group of its nearest linking MC, mm. Default 3. */
   readonly attachDistanceMm?: number;
+  /**
+   * Least CNR of an MC that joins a cluster at all. The detector reports candidates from its seed
+   * level (3.6) up, ranked by CNR, for the MC list; the weakest of them are mostly noise, and letting
+   * them attach would pad true clusters with false members and their features with noise. Default 4.
+   */
+  readonly attachCnr?: number;
   /** Least number of MCs in a cluster. Default 3 (the clinical definition). */
   readonly minCount?: number;
   /**
@@ -31,7 +37,7 @@ export interface McClusterOptions {
    * level. Chance groups of texture spots just above the detection threshold are common; two clearly
    * visible members are rare by chance. The level is `strongCnr` for a search area up to
    * `referenceAreaMm2` and rises by `areaCnrSlope` per e-fold of area beyond it (see
-   * `searchAreaMm2`). Defaults 5.3 and 2 (minStrongCount 0 disables the rule).
+   * `searchAreaMm2`). Defaults 4.6 and 2 (minStrongCount 0 disables the rule).
    */
   readonly strongCnr?: number;
   readonly minStrongCount?: number;
@@ -54,6 +60,7 @@ interface ClusterSettings {
   link: number;
   linkCnr: number;
   attach: number;
+  attachCnr: number;
   minCount: number;
   densityRadius: number;
   strongLevel: number;
@@ -64,14 +71,15 @@ function resolveClusterOptions(options: McClusterOptions): ClusterSettings {
   const minCount = checkedOption('minCount', options.minCount ?? 3, 1, 1e6);
   if (!Number.isInteger(minCount))
     throw new SegmentationError('INVALID_OPTION', 'option minCount must be an integer');
-  const strongCnr = checkedOption('strongCnr', options.strongCnr ?? 5.3, 0, 1e6);
+  const strongCnr = checkedOption('strongCnr', options.strongCnr ?? 4.6, 0, 1e6);
   const referenceArea = checkedOption('referenceAreaMm2', options.referenceAreaMm2 ?? 5000, 1, 1e9);
   const slope = checkedOption('areaCnrSlope', options.areaCnrSlope ?? 0.7, 0, 100);
   const searchArea = checkedOption('searchAreaMm2', options.searchAreaMm2 ?? referenceArea, 0, 1e9);
   return {
     link: checkedOption('linkDistanceMm', options.linkDistanceMm ?? 7, 0, 1000),
-    linkCnr: checkedOption('linkCnr', options.linkCnr ?? 5, 0, 1e6),
+    linkCnr: checkedOption('linkCnr', options.linkCnr ?? 4.5, 0, 1e6),
     attach: checkedOption('attachDistanceMm', options.attachDistanceMm ?? 3, 0, 1000),
+    attachCnr: checkedOption('attachCnr', options.attachCnr ?? 4, 0, 1e6),
     minCount,
     densityRadius: Math.sqrt(
       checkedOption('densityAreaMm2', options.densityAreaMm2 ?? 100, 0, 1e8) / Math.PI,
@@ -86,7 +94,8 @@ function resolveClusterOptions(options: McClusterOptions): ClusterSettings {
  *
  * MCs with CNR ≥ `linkCnr` are linked when their centroids are closer than `linkDistanceMm`
  * (physical distance, using the image's row and column spacing) and grouped by single linkage; every
- * weaker MC joins the group of its nearest linking MC within `attachDistanceMm`. A group is kept when
+ * weaker MC of CNR ≥ `attachCnr` joins the group of its nearest linking MC within `attachDistanceMm`
+ * (weaker ones join none). A group is kept when
  * it has at least `minCount` MCs, at least one of them has `minCount` members (itself included)
  * within the radius sqrt(densityAreaMm2 / π) of its centroid, and at least `minStrongCount` members
  * have a CNR of at least the strong level (see McClusterOptions.strongCnr and searchAreaMm2). A
@@ -105,7 +114,7 @@ export function clusterMicrocalcifications(
   options: McClusterOptions = {},
 ): McCluster[] {
   const settings = resolveClusterOptions(options);
-  const { link, linkCnr, attach, minCount, densityRadius, strongLevel, minStrong } = settings;
+  const { link, linkCnr, attach, attachCnr, minCount, densityRadius, strongLevel, minStrong } = settings;
   const { row, col } = image.pixelSpacingMm;
   if (!(row > 0 && col > 0 && Number.isFinite(row) && Number.isFinite(col))) {
     throw new SegmentationError(
@@ -152,6 +161,7 @@ export function clusterMicrocalcifications(
       group[i] = find(i);
       continue;
     }
+    if (mcs[i].cnr < attachCnr) continue;
     let nearest = -1;
     let best = attach;
     grid.forNear(i, (j, d) => {

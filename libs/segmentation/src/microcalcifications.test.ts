@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SegmentationError } from './errors';
-import { detectMicrocalcifications } from './microcalcifications';
+import { DEFAULT_SEED_CNR, detectMicrocalcifications } from './microcalcifications';
 import { type DiskSpec, normal, normalTail, renderScene } from './test-scenes';
 
 /** Disks of the given diameters on a 6 mm grid, inside a 30 × 30 mm field. */
@@ -76,11 +76,11 @@ describe('detectMicrocalcifications', () => {
       seed: 11,
       disks: [],
     });
-    // 360 000 pixels: at most N · P(Z ≥ 4) ≈ 11 pixels of the detection image pass the default seed
+    // 360 000 pixels: at most N · P(Z ≥ 3.6) ≈ 57 pixels of the detection image pass the default seed
     // level if its sigma is right (fewer spots, as neighbours merge); at 5 far below one.
     const pixels = image.width * image.height;
     const found = detectMicrocalcifications(image).length;
-    expect(found).toBeLessThanOrEqual(pixels * normalTail(4));
+    expect(found).toBeLessThanOrEqual(pixels * normalTail(DEFAULT_SEED_CNR));
     expect(detectMicrocalcifications(image, QUIET).length).toBeLessThanOrEqual(1);
   });
 
@@ -143,7 +143,7 @@ describe('detectMicrocalcifications', () => {
     expect(withModel.hits).toBe(disks.length);
     // Tiles alone take the bright spots' noise for the mean noise and report it as MCs.
     expect(tilesOnly.others).toBeGreaterThanOrEqual(5 * Math.max(1, withModel.others));
-    expect(withModel.others).toBeLessThanOrEqual(size * size * normalTail(4));
+    expect(withModel.others).toBeLessThanOrEqual(size * size * normalTail(DEFAULT_SEED_CNR));
   });
 
   it('gives the same findings for one scene at 0.1 and 0.07 mm', () => {

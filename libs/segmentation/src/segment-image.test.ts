@@ -1,5 +1,6 @@
 import type { GrayImage } from '@calcscope/imaging';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SEED_CNR } from './microcalcifications';
 import { segmentImage } from './segment-image';
 import { normalTail, renderScene } from './test-scenes';
 
@@ -40,7 +41,7 @@ describe('segmentImage', () => {
       expect(result.breast.airFound).toBe(true);
       expect(result.breast.chestWallSide).toBe('left');
       // The five MCs, each once, with their diameter; noise may add weak spots, no more than the Gaussian
-      // tail of the breast's pixels above the seed CNR (4), and they make no cluster.
+      // tail of the breast's pixels above the default seed CNR, and they make no cluster.
       for (const [xMm, yMm] of MCS) {
         const hits = result.microcalcifications.filter(
           (mc) =>
@@ -51,7 +52,7 @@ describe('segmentImage', () => {
       }
       const others = result.microcalcifications.length - MCS.length;
       const breastPixels = result.breast.mask.reduce((sum, v) => sum + v, 0);
-      expect(others).toBeLessThanOrEqual(breastPixels * normalTail(4));
+      expect(others).toBeLessThanOrEqual(breastPixels * normalTail(DEFAULT_SEED_CNR));
       expect(result.clusters).toHaveLength(1);
       expect(result.clusters[0].mcs).toHaveLength(5);
       const c = result.clusters[0].centroid;
