@@ -6,13 +6,12 @@
  * such a model nothing is cut or run, and the response's notes say so.
  */
 import type { RoiCrops, RoiSpec } from '@calcscope/analysis';
-import type { ClusterFinding } from '@calcscope/contracts';
+import type { ClusterFinding, ClusterPrediction } from '@calcscope/contracts';
 import { InferenceError } from '../errors';
 import type { ResponseTensor } from '../serving/infer-response';
 import type { ModelManager } from '../serving/model-manager';
 import type { ServedVersion } from '../serving/served-version';
 import { twoClassRows } from './lesion-predictions';
-import type { ClusterPrediction } from '@calcscope/contracts';
 import { ROI_INPUT, ROI_TASK, roiSpecForModel } from './roi';
 
 /** Decimals kept in a CAM (it is for display). */

@@ -4,14 +4,13 @@
  * feature columns its card names, through ModelManager.inferRouted — the path of routed OIP requests, so
  * dynamic batching, canary splits, shadow mirrors and metrics apply as to any client's request.
  */
-import type { LesionFinding } from '@calcscope/contracts';
+import type { LesionFinding, LesionPrediction } from '@calcscope/contracts';
 import { COMBINED_FEATURE_NAMES } from '@calcscope/features';
 import { InferenceError } from '../errors';
 import type { InferResponseBody } from '../serving/infer-response';
 import type { ModelManager } from '../serving/model-manager';
 import type { ServedVersion } from '../serving/served-version';
 import type { ModelSignature } from '../serving/signature';
-import type { LesionPrediction } from '@calcscope/contracts';
 
 /** Card task of the tabular malignancy models. */
 export const MALIGNANCY_TASK = 'malignancy';
