@@ -6,7 +6,8 @@
  *
  * - cluster found: a detected cluster's centroid lies in the truth cluster's box grown by 2 mm, or the
  *   truth centroid lies in the detected cluster's box grown by 2 mm; unmatched detections are false;
- * - MC found: a detected MC's centroid within max(0.3 mm, truth radius) of the truth centre;
+ * - MC found: a detected MC's centroid within max(0.3 mm, truth radius) of the truth centre, or
+ *   within max(0.3 mm, line radius) of a linear MC's centre line;
  * - mass found: a detected mass's centroid inside the truth mask (the rasterised truth polygon) or the
  *   truth centroid inside the detected mask; Dice against that mask.
  *
@@ -118,7 +119,9 @@ function imageTruth(truth: PhantomTruth): ImageTruth {
   return {
     width: truth.width,
     pixelSpacingMm: truth.pixelSpacingMm,
-    microcalcifications: truth.microcalcifications.map(({ x, y, diameterMm }) => ({ x, y, diameterMm })),
+    microcalcifications: truth.microcalcifications.map(({ x, y, diameterMm, centreline }) =>
+      centreline ? { x, y, diameterMm, centreline } : { x, y, diameterMm },
+    ),
     clusters: truth.clusters.map(({ centroid, bbox }) => ({ centroid, bbox })),
     masses: truth.masses.map((mass) => {
       const mask = rasterizePolygon(mass.polygon, truth.width, truth.height);
@@ -208,7 +211,7 @@ function report(args: EvalArgs, summary: DetectionSummary, records: readonly Ima
     `  false clusters / image  ${num(summary.falseClustersPerImage)}   target ≤ ${TARGETS.falseClustersPerImage}: ${verdict(summary.falseClustersPerImage <= TARGETS.falseClustersPerImage)}`,
     `    of which groups of true MCs the truth calls no cluster (diffuse): ${num(summary.falseClustersOfTrueMcsPerImage)} / image`,
     '',
-    'Microcalcifications (found: detected centroid within max(0.3 mm, truth radius) of the truth centre)',
+    "Microcalcifications (found: detected centroid within max(0.3 mm, truth radius) of the truth centre, or within max(0.3 mm, line radius) of a linear MC's centre line)",
     ...summary.mcSensitivityByDiameter.map(
       (bin) => `  ${bin.fromMm.toFixed(1)}–${bin.toMm.toFixed(1)} mm            ${pct(bin)}`,
     ),

@@ -404,3 +404,33 @@ function capsuleShape(
     extentMm: extent * 1.02,
   };
 }
+
+/**
+ * The centre lines of a 'capsules' MC placed with its footprint centroid at pixel (x, y).
+ *
+ * @param shape - the MC's shape (kind 'capsules'; other kinds have no centre line).
+ * @param x - footprint centroid column, pixels.
+ * @param y - footprint centroid row, pixels.
+ * @param spacingColMm - column spacing, mm.
+ * @param spacingRowMm - row spacing, mm.
+ * @returns the segments in pixel coordinates and the capsule radius in mm, or undefined for a compact
+ *   shape.
+ */
+export function capsuleCentreline(
+  shape: McShape,
+  x: number,
+  y: number,
+  spacingColMm: number,
+  spacingRowMm: number,
+): { segments: { x0: number; y0: number; x1: number; y1: number }[]; radiusMm: number } | undefined {
+  if (shape.kind !== 'capsules') return undefined;
+  const toX = (mm: number): number => x + (mm - shape.centroidX) / spacingColMm;
+  const toY = (mm: number): number => y + (mm - shape.centroidY) / spacingRowMm;
+  const segments = Array.from(shape.ax, (ax, k) => ({
+    x0: toX(ax),
+    y0: toY(shape.ay[k]),
+    x1: toX(shape.bx[k]),
+    y1: toY(shape.by[k]),
+  }));
+  return { segments, radiusMm: shape.sizeMm };
+}

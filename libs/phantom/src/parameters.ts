@@ -103,8 +103,8 @@ export const PHANTOM_PARAMETERS = {
      * pixel, and the anatomy — not the detector noise — was 62–86% of the variance in the MC detection
      * band (Gaussian 0.05 mm − box ±0.3 mm; 8 mass-only phantoms, `detectability-study.cjs share`),
      * where clinical digital mammography is quantum-noise limited for MCs. 0.15 mm is the smallest σ
-     * tried (0.1, 0.15, 0.2, 0.3) that brings the median share below one half (0.46); scales above
-     * ~1 cycle/mm, what the breast looks like, keep their power.
+     * tried (0.1, 0.15, 0.2, 0.3) that brings the median share below one half (0.46); structures
+     * larger than ~1 mm, what the breast looks like, keep their power.
      */
     anatomicalSmoothingMm: 0.15,
     /** Glandular fraction = envelope · logistic(slope · (texture + densityOffset)). */

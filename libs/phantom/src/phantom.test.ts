@@ -107,6 +107,39 @@ describe('generatePhantom', () => {
     }
   });
 
+  it('gives linear MCs a centre line that runs over their rendered pixels, compact MCs none', () => {
+    const linear = generatePhantom({
+      ...base,
+      noiseScale: 0,
+      mc: { morphology: 'fine-linear-branching', distribution: 'linear', count: 12 },
+    });
+    const plain = generatePhantom({ ...base, noiseScale: 0, mc: undefined, lesionType: 'mass' });
+    const withMcs = toGrayImage(linear).data;
+    const without = toGrayImage(plain).data;
+    const lines = linear.truth.microcalcifications.filter((m) => m.centreline);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const mc of lines) {
+      const line = mc.centreline;
+      if (!line) continue;
+      expect(line.radiusMm).toBeGreaterThan(0);
+      for (const s of line.segments) {
+        // The MC's own signal (image with MCs minus the same image without) at the segment's midpoint.
+        const k = Math.round((s.y0 + s.y1) / 2) * 1024 + Math.round((s.x0 + s.x1) / 2);
+        expect(withMcs[k] - without[k]).toBeGreaterThan(0);
+        // Every end lies within the MC's Feret radius of its centroid (plus a pixel).
+        for (const [x, y] of [
+          [s.x0, s.y0],
+          [s.x1, s.y1],
+        ]) {
+          expect(Math.hypot(x - mc.x, y - mc.y) * 0.1).toBeLessThanOrEqual(mc.lengthMm + 0.1);
+        }
+      }
+    }
+    expect(
+      clean.truth.microcalcifications.every((m) => m.morphology === 'fine-linear-branching' || !m.centreline),
+    ).toBe(true);
+  });
+
   it('keeps MCs of 0.2 mm and more visible above the detector noise', () => {
     const image = toGrayImage(noisy).data;
     const visible = noisy.truth.microcalcifications.filter((m) => m.diameterMm >= 0.2);

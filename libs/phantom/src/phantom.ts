@@ -19,6 +19,7 @@ import { expose, signalNoiseSigma, transferCurve, transferSlope } from './detect
 import { drawMassBody, drawSpicules, massPolygon, renderMass } from './mass';
 import { layoutMcs, type McAnchor } from './mc-layout';
 import { renderMc } from './mc-render';
+import { capsuleCentreline, type McShape } from './mc-shape';
 import { classKeyOf, PHANTOM_PARAMETERS, vendorProfile } from './parameters';
 import { polygonCentroid } from './polygon';
 import { deriveSeed, Rng } from './random';
@@ -140,6 +141,7 @@ export function generatePhantom(spec: PhantomSpec): Phantom {
         y: mc.y,
         diameterMm: mc.shape.diameterMm,
         lengthMm: mc.shape.lengthMm,
+        ...centrelineOf(mc.shape, mc.x, mc.y, spacing),
         morphology: mc.morphology,
         clusterId,
         contrast: outputContrast(background, peak),
@@ -211,6 +213,17 @@ export function generatePhantom(spec: PhantomSpec): Phantom {
     generator: PHANTOM_PARAMETERS.generator,
   };
   return { spec, width, height, pixels, bitsStored, pixelSpacingMm: truth.pixelSpacingMm, truth };
+}
+
+/** `{ centreline }` for a linear MC, `{}` for a compact one (the truth JSON then has no such key). */
+function centrelineOf(
+  shape: McShape,
+  x: number,
+  y: number,
+  spacing: number,
+): Pick<TruthMicrocalcification, 'centreline'> {
+  const centreline = capsuleCentreline(shape, x, y, spacing, spacing);
+  return centreline ? { centreline } : {};
 }
 
 /**

@@ -100,6 +100,14 @@ export interface PhantomSpec {
   readonly noiseScale?: number;
 }
 
+/** A straight piece of an MC's centre line, pixel coordinates. */
+export interface TruthSegment {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+}
+
 /** One rendered microcalcification. */
 export interface TruthMicrocalcification {
   /** "mc-<n>", unique in the image. */
@@ -111,6 +119,13 @@ export interface TruthMicrocalcification {
   readonly diameterMm: number;
   /** Longest extent of the footprint (Feret diameter), mm. */
   readonly lengthMm: number;
+  /**
+   * Fine linear / branching MCs: the centre lines of their cylindrical segments (pixels) and the
+   * cylinders' radius (mm), so that a detection anywhere along a long thin MC can be matched to it
+   * (its footprint centroid may lie a millimetre or more from any detected piece). Absent for compact
+   * MCs.
+   */
+  readonly centreline?: { readonly segments: readonly TruthSegment[]; readonly radiusMm: number };
   readonly morphology: McMorphology;
   /** The cluster it belongs to, or null for diffuse / isolated MCs. */
   readonly clusterId: string | null;

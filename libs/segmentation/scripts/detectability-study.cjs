@@ -331,7 +331,12 @@ function evaluate(n, seed) {
     const truth = {
       width: t.width,
       pixelSpacingMm: t.pixelSpacingMm,
-      microcalcifications: t.microcalcifications.map(({ x, y, diameterMm }) => ({ x, y, diameterMm })),
+      microcalcifications: t.microcalcifications.map(({ x, y, diameterMm, centreline }) => ({
+        x,
+        y,
+        diameterMm,
+        centreline,
+      })),
       clusters: t.clusters.map(({ centroid, bbox }) => ({ centroid, bbox })),
       masses: t.masses.map((m) => {
         const mask = rasterizePolygon(m.polygon, t.width, t.height);

@@ -58,6 +58,35 @@ describe('scoreImage', () => {
     expect(strict.mcs[0].found).toBe(false);
   });
 
+  it('matches a detection along a linear MC by its centre line, not only near its centroid', () => {
+    // A 3 mm line from (20, 70) to (50, 70), radius 0.08 mm, equivalent diameter 0.55 mm.
+    const linear: ImageTruth = {
+      ...truth,
+      microcalcifications: [
+        {
+          x: 35,
+          y: 70,
+          diameterMm: 0.55,
+          centreline: { segments: [{ x0: 20, y0: 70, x1: 50, y1: 70 }], radiusMm: 0.08 },
+        },
+      ],
+    };
+    const detect = (x: number, y: number) =>
+      scoreImage(linear, { microcalcifications: [mc(x, y)], clusters: [], masses: [] });
+    // 1.2 mm from the centroid but on the line: found (without the line it would not be).
+    expect(detect(23, 70).mcs[0].found).toBe(true);
+    expect(detect(23, 72).mcs[0].found).toBe(true);
+    const { centreline: _, ...compact } = linear.microcalcifications[0];
+    const withoutLine = scoreImage(
+      { ...linear, microcalcifications: [compact] },
+      { microcalcifications: [mc(23, 70)], clusters: [], masses: [] },
+    );
+    expect(withoutLine.mcs[0].found).toBe(false);
+    // 0.4 mm beside the line, or 0.4 mm beyond its end: not found.
+    expect(detect(30, 74).mcs[0].found).toBe(false);
+    expect(detect(54, 70).mcs[0].found).toBe(false);
+  });
+
   it('matches clusters by grown boxes and counts the rest as false', () => {
     const near: McCluster = {
       mcs: [mc(20, 20)],

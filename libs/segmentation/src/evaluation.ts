@@ -6,7 +6,9 @@ import type { MassSegmentation, McCluster, Microcalcification } from './types';
  * stated once so the evaluation CLI, tests and reports agree:
  *
  * - MC: a truth MC is found when a detected MC's centroid lies within max(0.3 mm, truth radius) of
- *   the truth centre. Detected MCs matching no truth MC are false MCs.
+ *   the truth centre, or — for a linear MC that gives its centre line — within max(0.3 mm, the
+ *   line's radius) of that line: a detected piece of a 3 mm fine-linear MC is a find even where it lies
+ *   a millimetre from the footprint's centroid. Detected MCs matching no truth MC are false MCs.
  * - Cluster: a truth cluster is found when a detected cluster's centroid lies inside the truth
  *   cluster's box grown by `clusterMarginMm`, or the truth centroid lies inside the detected cluster's
  *   box grown by the same margin. Detected clusters matching no truth cluster are false clusters.
@@ -15,11 +17,21 @@ import type { MassSegmentation, McCluster, Microcalcification } from './types';
  *   that match it. Detected masses matching no truth mass are false masses.
  */
 
-/** A true MC: centre in pixels, equivalent diameter in mm. */
+/** A true MC: centre in pixels, equivalent diameter in mm, and a linear MC's centre line. */
 export interface TruthMc {
   readonly x: number;
   readonly y: number;
   readonly diameterMm: number;
+  /** Straight pieces of the centre line (pixels) and the line's radius (mm); linear MCs only. */
+  readonly centreline?: {
+    readonly segments: readonly {
+      readonly x0: number;
+      readonly y0: number;
+      readonly x1: number;
+      readonly y1: number;
+    }[];
+    readonly radiusMm: number;
+  };
 }
 
 /** A true MC cluster: centroid and inclusive–exclusive box in pixels. */
@@ -89,12 +101,19 @@ export function scoreImage(truth: ImageTruth, found: ImageDetections, rules: Sco
   const { row, col } = truth.pixelSpacingMm;
   const distanceMm = (a: Point, b: Point): number => Math.hypot((a.x - b.x) * col, (a.y - b.y) * row);
 
+  /** The MC rule of the header: near the centre, or near a linear MC's centre line. */
+  const onMc = (p: Point, t: TruthMc): boolean => {
+    if (distanceMm(p, t) <= Math.max(mcMatchMm, t.diameterMm / 2)) return true;
+    const line = t.centreline;
+    if (!line) return false;
+    const reach = Math.max(mcMatchMm, line.radiusMm);
+    return line.segments.some((s) => segmentDistanceMm(p, s, col, row) <= reach);
+  };
   const mcMatched = new Uint8Array(found.microcalcifications.length);
   const mcs = truth.microcalcifications.map((t) => {
-    const reach = Math.max(mcMatchMm, t.diameterMm / 2);
     let hit = false;
     found.microcalcifications.forEach((mc, i) => {
-      if (distanceMm(mc.centroid, t) <= reach) {
+      if (onMc(mc.centroid, t)) {
         mcMatched[i] = 1;
         hit = true;
       }
@@ -122,11 +141,7 @@ export function scoreImage(truth: ImageTruth, found: ImageDetections, rules: Sco
   let falseClustersOfTrueMcs = 0;
   found.clusters.forEach((c, i) => {
     if (clusterMatched[i] !== 0) return;
-    const real = c.mcs.filter((mc) =>
-      truth.microcalcifications.some(
-        (t) => distanceMm(mc.centroid, t) <= Math.max(mcMatchMm, t.diameterMm / 2),
-      ),
-    ).length;
+    const real = c.mcs.filter((mc) => truth.microcalcifications.some((t) => onMc(mc.centroid, t))).length;
     if (2 * real >= c.mcs.length) falseClustersOfTrueMcs++;
   });
 
@@ -296,4 +311,22 @@ export function summarizeScores(scores: readonly ImageScore[]): DetectionSummary
     meanDiceAtLeast8: meanDice((d) => d >= 8),
     falseMassesPerImage: n > 0 ? sum((s) => s.falseMasses) / n : Number.NaN,
   };
+}
+
+/** Distance (mm) from point p to the segment (x0, y0)–(x1, y1), all in pixels of the given spacing. */
+function segmentDistanceMm(
+  p: Point,
+  s: { readonly x0: number; readonly y0: number; readonly x1: number; readonly y1: number },
+  col: number,
+  row: number,
+): number {
+  const ax = s.x0 * col;
+  const ay = s.y0 * row;
+  const vx = s.x1 * col - ax;
+  const vy = s.y1 * row - ay;
+  const px = p.x * col - ax;
+  const py = p.y * row - ay;
+  const length2 = vx * vx + vy * vy;
+  const t = length2 > 0 ? Math.min(1, Math.max(0, (px * vx + py * vy) / length2)) : 0;
+  return Math.hypot(px - t * vx, py - t * vy);
 }
