@@ -145,13 +145,7 @@ async function discardStaging(modelDir: string, path: string): Promise<boolean> 
 }
 
 async function removeStaleStagingWith(modelDir: string, rule: ReturnType<typeof ageRule>): Promise<string[]> {
-  let entries: Dirent[];
-  try {
-    entries = await readdir(modelDir, { withFileTypes: true });
-  } catch (error) {
-    if (isMissingFile(error)) return [];
-    throw error;
-  }
+  const entries = await entriesOf(modelDir);
   const removed: string[] = [];
   // Dirent and lstat describe the entry itself: a `.tmp-*` symlink is not a directory and stays.
   for (const entry of entries) {
@@ -209,16 +203,20 @@ export async function removeStaleStaging(
   options: RemoveStaleStagingOptions = {},
 ): Promise<string[]> {
   const rule = ageRule(options);
-  let entries: Dirent[];
-  try {
-    entries = await readdir(repoDir, { withFileTypes: true });
-  } catch (error) {
-    if (isMissingFile(error)) return [];
-    throw error;
-  }
+  const entries = await entriesOf(repoDir);
   const removed: string[] = [];
   for (const entry of entries)
     if (entry.isDirectory() && !entry.name.startsWith('.'))
       removed.push(...(await removeStaleStagingWith(join(repoDir, entry.name), rule)));
   return removed;
+}
+
+/** The entries of a folder (Dirents: not followed), or none when it does not exist. */
+async function entriesOf(dir: string): Promise<Dirent[]> {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (isMissingFile(error)) return [];
+    throw error;
+  }
 }
