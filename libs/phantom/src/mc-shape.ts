@@ -12,7 +12,7 @@
  * (x, y) has its footprint centroid exactly there.
  */
 import type { Rng } from './random';
-import type { McMorphology } from './types';
+import type { McMorphology, TruthMicrocalcification } from './types';
 
 const TABLE = 64;
 
@@ -422,7 +422,7 @@ export function capsuleCentreline(
   y: number,
   spacingColMm: number,
   spacingRowMm: number,
-): { segments: { x0: number; y0: number; x1: number; y1: number }[]; radiusMm: number } | undefined {
+): TruthMicrocalcification['centreline'] {
   if (shape.kind !== 'capsules') return undefined;
   const toX = (mm: number): number => x + (mm - shape.centroidX) / spacingColMm;
   const toY = (mm: number): number => y + (mm - shape.centroidY) / spacingRowMm;
