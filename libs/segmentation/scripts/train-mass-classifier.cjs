@@ -18,7 +18,12 @@ const path = require('node:path');
 const { generatePhantom, mixedSpecs, rasterizePolygon, toGrayImage } = require('../../phantom/dist/index.js');
 const { findMassCandidates, segmentBreast } = require('../dist/index.js');
 const { massFeatures } = require('../dist/mass-detection.js');
-const { completeMass, draftMassAround, resolveMassSettings } = require('../dist/mass-segmentation.js');
+const { massPlane } = require('../dist/mass-outline.js');
+const {
+  chooseMassOutline,
+  completeMassOutline,
+  resolveMassSettings,
+} = require('../dist/mass-segmentation.js');
 
 /** Training sets: [seed, images, size]. */
 const SETS = [
@@ -56,16 +61,17 @@ function imageSamples(spec) {
   const breast = segmentBreast(image);
   const settings = resolveMassSettings({});
   const samples = [];
+  const plane = massPlane(image, breast);
   findMassCandidates(image, { breast }).forEach((candidate, rank) => {
-    // Features from the ROI draft (what detectMasses scores), label from the completed mask.
-    const draft = draftMassAround(image, breast, candidate, candidate.radiusMm, settings);
-    if (!draft) return;
-    const mass = completeMass(image, draft, settings);
+    // Features from the chosen outline (what detectMasses scores), label from the completed mask.
+    const choice = chooseMassOutline(plane, candidate, candidate.radiusMm, settings);
+    if (!choice || choice.measures.contrast < settings.minContrast || choice.measures.edgeRatio < 1) return;
+    const mass = completeMassOutline(image, plane, breast, choice, settings);
     if (!mass) return;
     const centroid = Math.round(mass.centroid.y) * width + Math.round(mass.centroid.x);
     const region = new Set(mass.region.indices);
     const match = truths.findIndex((t) => t.mask[centroid] !== 0 || region.has(t.centre));
-    samples.push({ features: massFeatures(draft, rank), label: match >= 0 ? 1 : 0, match });
+    samples.push({ features: massFeatures(choice.measures, rank), label: match >= 0 ? 1 : 0, match });
   });
   return { samples, truthDiameters: truths.map((t) => t.diameterMm) };
 }

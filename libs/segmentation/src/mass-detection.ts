@@ -5,10 +5,11 @@ import { segmentBreast } from './breast-mask';
 import { downsampleMean, sampleMaskWindow } from './downsample';
 import { gaussianBlur } from './gaussian';
 import { MASS_CLASSIFIER } from './mass-classifier';
+import { massPlane } from './mass-outline';
 import {
   checkMask,
-  completeMass,
-  draftMassAround,
+  chooseMassOutline,
+  completeMassOutline,
   type MassMeasurement,
   type MassSegmentationOptions,
   type MassShapeMeasures,
@@ -54,12 +55,13 @@ export interface MassCandidate {
  * Finds and segments masses automatically.
  *
  * Candidates (findMassCandidates): a multi-scale centre-surround search on a `coarseSpacingMm` copy,
- * the `maxCandidates` strongest. Each is delineated on its ROI (draftMassAround: the level of strongest
- * boundary gradient, see segmentMassAround) and scored by the mass classifier (massAcceptanceScore:
- * edge ratio, edge closure, contrast, diameter, rank); those scoring at least `minAcceptanceScore`
- * with an edge ratio of at least `minEdgeRatio` get their full-resolution mask (completeMass). A mass
- * has a margin and contrast, a blob of glandular texture mostly has not. A candidate whose centre falls
- * inside an already accepted mass is skipped.
+ * the `maxCandidates` strongest. Each is delineated (chooseMassOutline: the polar outline of steepest
+ * outward fall that best separates inside from surround, searched from the candidate at several
+ * scales and from a level-set draft) and scored by the mass classifier (massAcceptanceScore: edge
+ * ratio, edge closure, contrast, diameter, rank); those with contrast ≥ `minContrast`, edge ratio ≥
+ * `minEdgeRatio` and score ≥ `minAcceptanceScore` get their full-resolution mask
+ * (completeMassOutline). A mass has a margin and contrast, a blob of glandular texture mostly has
+ * not. A candidate whose centre falls inside an already accepted mass is skipped.
  *
  * Parameters: `image` – the mammogram; `options` – see MassDetectionOptions and MassSegmentationOptions.
  * Returns: the masses, strongest candidate first.
@@ -70,10 +72,10 @@ export function segmentMasses(image: GrayImage, options: MassDetectionOptions = 
 }
 
 /**
- * segmentMasses with each mass's contrast and diameter (for evaluation and tuning).
+ * segmentMasses with each mass's measurements (for evaluation and tuning).
  *
  * Parameters and raises: as segmentMasses.
- * Returns: MassMeasurement[] (a MassSegmentation with `contrast` and `diameterMm`).
+ * Returns: MassMeasurement[] (a MassSegmentation with contrast, diameter, edge ratio and closure).
  */
 export function detectMasses(image: GrayImage, options: MassDetectionOptions = {}): MassMeasurement[] {
   assertValidImage(image);
@@ -90,16 +92,19 @@ export function detectMasses(image: GrayImage, options: MassDetectionOptions = {
   // The candidates are ranked by blob score over the whole breast, so however large the breast, the
   // few strongest blobs are the ones worth delineating.
   const candidates = findMassCandidates(image, { ...options, breast });
+  const plane = massPlane(image, breast);
   const masses: MassMeasurement[] = [];
   // Pixels of accepted masses: a candidate centred on one, or delineated into one, is the same mass.
   const claimed = new Uint8Array(image.width * image.height);
   for (const [rank, candidate] of candidates.entries()) {
     const centre = Math.round(candidate.y) * image.width + Math.round(candidate.x);
     if (claimed[centre] !== 0) continue;
-    const draft = draftMassAround(image, breast, candidate, candidate.radiusMm, settings);
-    if (!draft || draft.edgeRatio < minEdgeRatio) continue;
-    if (massAcceptanceScore(massFeatures(draft, rank)) < minAcceptance) continue;
-    const mass = completeMass(image, draft, settings);
+    const choice = chooseMassOutline(plane, candidate, candidate.radiusMm, settings);
+    if (!choice) continue;
+    const measures = choice.measures;
+    if (measures.contrast < settings.minContrast || measures.edgeRatio < minEdgeRatio) continue;
+    if (massAcceptanceScore(massFeatures(measures, rank)) < minAcceptance) continue;
+    const mass = completeMassOutline(image, plane, breast, choice, settings);
     if (!mass) continue;
     const c = Math.round(mass.centroid.y) * image.width + Math.round(mass.centroid.x);
     if (claimed[c] !== 0 || masses.some((m) => containsPixel(m, centre))) continue;
@@ -230,7 +235,7 @@ export function findMassCandidates(image: GrayImage, options: MassDetectionOptio
  * ln of the edge closure (floored at 0.05), the contrast (intensity units), ln of the equivalent
  * diameter (mm) and the candidate's rank (0 = strongest blob).
  *
- * Parameters: `mass` – a delineation's measurements (draftMassAround); `rank` – the candidate's place
+ * Parameters: `mass` – a delineation's measurements (chooseMassOutline); `rank` – the candidate's place
  * among the candidates (findMassCandidates).
  * Returns: the feature vector.
  */

@@ -145,12 +145,14 @@ describe('mass acceptance score', () => {
     expect(Number.isFinite(threshold)).toBe(true);
   });
 
-  it('grows with the edge ratio, the contrast and the size, and falls with the rank', () => {
+  it('grows with the edge ratio, the edge closure and the contrast, and falls with the rank', () => {
+    // The size carries almost no weight once contrast and edge are known, so its sign is not tested.
     const score = (m: typeof base, rank = 0) => massAcceptanceScore(massFeatures(m, rank));
-    expect(score({ ...base, edgeRatio: 3 })).toBeGreaterThan(score(base));
-    expect(score({ ...base, contrast: 0.15 })).toBeGreaterThan(score(base));
-    expect(score({ ...base, diameterMm: 18 })).toBeGreaterThan(score(base));
-    expect(score(base, 5)).toBeLessThan(score(base, 0));
+    const inRange = { ...base, edgeRatio: 1.5, edgeClosure: 1, contrast: 0.08 };
+    expect(score({ ...inRange, edgeRatio: 2 })).toBeGreaterThan(score(inRange));
+    expect(score({ ...inRange, edgeClosure: 1.5 })).toBeGreaterThan(score(inRange));
+    expect(score({ ...inRange, contrast: 0.12 })).toBeGreaterThan(score(inRange));
+    expect(score(inRange, 5)).toBeLessThan(score(inRange, 0));
   });
 
   it('clamps features to the training range instead of extrapolating', () => {
