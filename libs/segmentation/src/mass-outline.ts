@@ -8,7 +8,14 @@ import { componentAt } from './binary-mask';
 import { traceContour } from './contour';
 import { downsampleMean, sampleMaskWindow } from './downsample';
 import { gaussianBlur } from './gaussian';
-import { outlineRadiusAt, type PolarOutline, type PolarPlane, polarOutline } from './polar-outline';
+import { gradientMagnitude } from './gradient';
+import {
+  bilinearAt,
+  outlineRadiusAt,
+  type PolarOutline,
+  type PolarPlane,
+  polarOutline,
+} from './polar-outline';
 import { factorFor } from './scale';
 import type { BreastMask, MassSegmentation } from './types';
 
@@ -59,18 +66,7 @@ export function massPlane(image: GrayImage, breast: BreastMask | null): MassPlan
   const tissue = breast
     ? sampleMaskWindow(breast.mask, image.width, 0, 0, image.width, image.height, fx, fy)
     : new Uint8Array(width * height).fill(1);
-  const gradient = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) {
-    const up = y > 0 ? y - 1 : y;
-    const down = y < height - 1 ? y + 1 : y;
-    for (let x = 0; x < width; x++) {
-      const left = x > 0 ? x - 1 : x;
-      const right = x < width - 1 ? x + 1 : x;
-      const gx = (data[y * width + right] - data[y * width + left]) / ((right - left || 1) * dxMm);
-      const gy = (data[down * width + x] - data[up * width + x]) / ((down - up || 1) * dyMm);
-      gradient[y * width + x] = Math.hypot(gx, gy);
-    }
-  }
+  const gradient = gradientMagnitude(data, width, height, dxMm, dyMm);
   return { data, width, height, dxMm, dyMm, fx, fy, coarse: coarse.data, tissue, gradient };
 }
 
@@ -134,7 +130,7 @@ export function measureOutline(plane: MassPlane, outline: PolarOutline): Outline
       const ny = Math.round(y);
       if (nx < 0 || ny < 0 || nx >= width || ny >= height || tissue[ny * width + nx] === 0) continue;
       const w = rho * step * dTheta;
-      const v = sample(data, width, height, x, y);
+      const v = bilinearAt(data, width, height, x, y);
       if (inside) {
         insideWeight += w;
         insideSum += w * v;
@@ -145,7 +141,7 @@ export function measureOutline(plane: MassPlane, outline: PolarOutline): Outline
         ringWeight += w;
         ringSum += w * v;
         ringSquares += w * v * v;
-        ringGradient.push(sample(gradient, width, height, x, y));
+        ringGradient.push(bilinearAt(gradient, width, height, x, y));
       }
     }
   }
@@ -166,20 +162,6 @@ export function measureOutline(plane: MassPlane, outline: PolarOutline): Outline
     diameterMm: 2 * Math.sqrt(insideWeight / Math.PI),
     centroid: { x: sumX / insideWeight, y: sumY / insideWeight },
   };
-}
-
-/** Bilinear sample of a row-major plane at (x, y), clamped to it. */
-function sample(plane: Float32Array, width: number, height: number, x: number, y: number): number {
-  const xc = Math.min(width - 1, Math.max(0, x));
-  const yc = Math.min(height - 1, Math.max(0, y));
-  const x0 = Math.min(width - 2, Math.floor(xc));
-  const y0 = Math.min(height - 2, Math.floor(yc));
-  const fx = xc - x0;
-  const fy = yc - y0;
-  const i = y0 * width + x0;
-  const top = plane[i] + fx * (plane[i + 1] - plane[i]);
-  const bottom = plane[i + width] + fx * (plane[i + width + 1] - plane[i + width]);
-  return top + fy * (bottom - top);
 }
 
 /** Where an outline search starts: a centre (full-resolution pixels) and a radius guess (mm). */

@@ -4,6 +4,7 @@ import { centreSurround, maskedIntegral } from './blob-response';
 import { downsampleWindow, sampleMaskWindow } from './downsample';
 import { SegmentationError } from './errors';
 import { gaussianBlur } from './gaussian';
+import { gradientMagnitude } from './gradient';
 import { type MassPlane, massPlane, type OutlineChoice, outlineToMass, searchOutline } from './mass-outline';
 import { selectKth } from './robust-stats';
 import { factorFor } from './scale';
@@ -472,33 +473,6 @@ function strongestEdgeLevel(
 const LEVEL_FIRST = 0.2;
 const LEVEL_LAST = 0.8;
 const LEVEL_STEP = 0.1;
-
-/**
- * Gradient magnitude by central differences (one-sided at the border), in intensity units per mm.
- *
- * Parameters: `plane` – row-major `width` × `height`; `dx`, `dy` – pixel size in mm along x and y.
- */
-function gradientMagnitude(
-  plane: Float32Array,
-  width: number,
-  height: number,
-  dx: number,
-  dy: number,
-): Float32Array {
-  const out = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) {
-    const up = y > 0 ? y - 1 : y;
-    const down = y < height - 1 ? y + 1 : y;
-    for (let x = 0; x < width; x++) {
-      const left = x > 0 ? x - 1 : x;
-      const right = x < width - 1 ? x + 1 : x;
-      const gx = (plane[y * width + right] - plane[y * width + left]) / ((right - left || 1) * dx);
-      const gy = (plane[down * width + x] - plane[up * width + x]) / ((down - up || 1) * dy);
-      out[y * width + x] = Math.hypot(gx, gy);
-    }
-  }
-  return out;
-}
 
 /** Mean of `values` over the boundary pixels of `mask` (set, with a 4-neighbour unset or outside). */
 function meanBoundaryValue(mask: Uint8Array, values: Float32Array, width: number, height: number): number {

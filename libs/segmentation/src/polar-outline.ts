@@ -72,7 +72,7 @@ export function polarOutline(
     const uy = Math.sin(theta) / plane.dyMm;
     for (let i = 0; i < nr; i++) {
       const r = rMinMm + stepMm * i;
-      profile[i] = bilinear(plane, cx + r * ux, cy + r * uy);
+      profile[i] = bilinearAt(plane.data, plane.width, plane.height, cx + r * ux, cy + r * uy);
     }
     for (let i = 1; i < nr - 1; i++) drop[a * nr + i] = (profile[i - 1] - profile[i + 1]) / (2 * stepMm);
   }
@@ -126,9 +126,11 @@ function bestPath(drop: Float64Array, na: number, nr: number, maxStep: number, s
   return path;
 }
 
-/** Bilinear sample of the plane at (x, y), clamped to the plane. */
-function bilinear(plane: PolarPlane, x: number, y: number): number {
-  const { data, width, height } = plane;
+/**
+ * Bilinear sample of a row-major plane (at least 2 × 2) at (x, y) in pixel coordinates, clamped to
+ * the plane.
+ */
+export function bilinearAt(data: Float32Array, width: number, height: number, x: number, y: number): number {
   const xc = Math.min(width - 1, Math.max(0, x));
   const yc = Math.min(height - 1, Math.max(0, y));
   const x0 = Math.min(width - 2, Math.floor(xc));
