@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type MassPlane, measureOutline, searchOutline } from './mass-outline';
-import { outlineRadiusAt, type PolarPlane, polarOutline } from './polar-outline';
+import { bilinearAt, outlineRadiusAt, type PolarPlane, polarOutline } from './polar-outline';
 
 /** A plane of `value` inside the ellipse (semi-axes a, b mm, centre cx, cy px) and 0 outside, 0.25 mm pixels. */
 function ellipsePlane(size: number, cx: number, cy: number, a: number, b: number, value = 1): PolarPlane {
@@ -88,5 +88,16 @@ describe('measureOutline and searchOutline', () => {
   it('returns null when every outline is outside the diameter range', () => {
     const plane = asMassPlane(ellipsePlane(121, 60, 60, 8, 8, 0.2));
     expect(searchOutline(plane, [{ x: 60, y: 60, radiusMm: 8 }], 30, 40)).toBeNull();
+  });
+});
+
+describe('bilinearAt', () => {
+  it('interpolates inside, clamps outside, and reads planes one pixel wide', () => {
+    const plane = Float32Array.from([0, 1, 2, 3]); // 2 × 2
+    expect(bilinearAt(plane, 2, 2, 0.5, 0.5)).toBeCloseTo(1.5, 12);
+    expect(bilinearAt(plane, 2, 2, 1, 1)).toBe(3);
+    expect(bilinearAt(plane, 2, 2, -4, 9)).toBe(2);
+    const column = Float32Array.from([1, 3, 5]); // 1 × 3
+    expect(bilinearAt(column, 1, 3, 0.7, 1.5)).toBeCloseTo(4, 12);
   });
 });

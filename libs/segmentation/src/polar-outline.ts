@@ -126,20 +126,18 @@ function bestPath(drop: Float64Array, na: number, nr: number, maxStep: number, s
   return path;
 }
 
-/**
- * Bilinear sample of a row-major plane (at least 2 × 2) at (x, y) in pixel coordinates, clamped to
- * the plane.
- */
+/** Bilinear sample of a row-major plane at (x, y) in pixel coordinates, clamped to the plane. */
 export function bilinearAt(data: Float32Array, width: number, height: number, x: number, y: number): number {
   const xc = Math.min(width - 1, Math.max(0, x));
   const yc = Math.min(height - 1, Math.max(0, y));
-  const x0 = Math.min(width - 2, Math.floor(xc));
-  const y0 = Math.min(height - 2, Math.floor(yc));
+  const x0 = Math.floor(xc);
+  const y0 = Math.floor(yc);
+  const x1 = Math.min(width - 1, x0 + 1);
+  const y1 = Math.min(height - 1, y0 + 1);
   const fx = xc - x0;
   const fy = yc - y0;
-  const i = y0 * width + x0;
-  const top = data[i] + fx * (data[i + 1] - data[i]);
-  const bottom = data[i + width] + fx * (data[i + width + 1] - data[i + width]);
+  const top = data[y0 * width + x0] + fx * (data[y0 * width + x1] - data[y0 * width + x0]);
+  const bottom = data[y1 * width + x0] + fx * (data[y1 * width + x1] - data[y1 * width + x0]);
   return top + fy * (bottom - top);
 }
 
