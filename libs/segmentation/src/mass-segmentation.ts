@@ -5,7 +5,14 @@ import { downsampleWindow, sampleMaskWindow } from './downsample';
 import { SegmentationError } from './errors';
 import { gaussianBlur } from './gaussian';
 import { gradientMagnitude } from './gradient';
-import { type MassPlane, massPlane, type OutlineChoice, outlineToMass, searchOutline } from './mass-outline';
+import {
+  type MassPlane,
+  massPlane,
+  type OutlineChoice,
+  type OutlineStart,
+  outlineToMass,
+  searchOutline,
+} from './mass-outline';
 import { selectKth } from './robust-stats';
 import { factorFor } from './scale';
 import type { BreastMask, MassSegmentation } from './types';
@@ -185,7 +192,7 @@ export function chooseMassOutline(
   settings: MassSettings,
 ): OutlineChoice | null {
   const rMax = settings.maxDiameterMm / 2;
-  const starts: { x: number; y: number; radiusMm: number }[] = [];
+  const starts: OutlineStart[] = [];
   const addStart = (x: number, y: number, r: number) => {
     const radius = Math.min(rMax, r);
     const same = starts.some((s) => s.x === x && s.y === y && Math.abs(s.radiusMm - radius) < 0.2 * radius);
@@ -240,16 +247,15 @@ const ROI_RADII = 3;
 export interface MassDraft {
   readonly centre: Point;
   readonly radiusMm: number;
-  /** Inside level minus surround level of the smoothed ROI (intensity units). */
-  readonly contrast: number;
 }
 
 /**
  * A level-set delineation of a mass around a seed point, used as a start of the outline search. It
- * reads the mass plane's unsmoothed block-mean copy (0.25 mm is finer than the ROI grid of the
- * smallest mass, 0.25 mm), which costs a sixth of reading a 0.1 mm image.
+ * reads the mass plane's unsmoothed block-mean copy: its ≈ 0.25–0.3 mm pixels are finer than the
+ * ROI grid of the smallest mass (2.5 mm / 6 ≈ 0.4 mm), and reading it costs a ninth of reading a
+ * 0.1 mm image.
  *
- * On an ROI of ±3 radii resampled to 10 pixels per radius and smoothed by σ = smoothingFraction · r:
+ * On an ROI of ±3 radii resampled to PIXELS_PER_RADIUS (6) pixels per radius and smoothed by σ = smoothingFraction · r:
  * the seed moves to the brightest point of a strongly smoothed copy (σ = r/3) within r/2; the inside
  * level is the median within 0.3 r of it, the surround level the median of the ring 1.6–2.6 r (breast
  * pixels only). Of the levels at 20%, 30%, …, 80% of the way from surround to inside, the one whose
@@ -283,7 +289,7 @@ export function draftMassAround(
     r = Math.min(rMax * 1.2, Math.max(rMin * 0.8, rEq));
   }
   if (!roi || roi.contrast < settings.minContrast) return null;
-  return { centre: roi.seed, radiusMm: Math.sqrt(roi.areaMm2 / Math.PI), contrast: roi.contrast };
+  return { centre: roi.seed, radiusMm: Math.sqrt(roi.areaMm2 / Math.PI) };
 }
 
 /** One pass of the level-set ROI delineation (see draftMassAround). */

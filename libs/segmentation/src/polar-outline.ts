@@ -32,8 +32,6 @@ export interface PolarOutline {
   readonly radiiMm: Float64Array;
   /** Outward fall of the intensity across the outline on ray k, intensity units per mm. */
   readonly drops: Float64Array;
-  /** Fraction of rays whose radius is within two samples of rMinMm or rMaxMm (an outline held by its range). */
-  readonly atLimit: number;
 }
 
 /**
@@ -80,14 +78,12 @@ export function polarOutline(
   const closed = bestPath(drop, na, nr, maxStep, free[0]);
   const radiiMm = new Float64Array(na);
   const drops = new Float64Array(na);
-  let limited = 0;
   for (let a = 0; a < na; a++) {
     const i = closed[a];
     radiiMm[a] = rMinMm + stepMm * i;
     drops[a] = drop[a * nr + i];
-    if (i <= 2 || i >= nr - 3) limited++;
   }
-  return { cx, cy, radiiMm, drops, atLimit: limited / na };
+  return { cx, cy, radiiMm, drops };
 }
 
 /**
