@@ -122,7 +122,7 @@ function imageTruth(truth: PhantomTruth): ImageTruth {
     microcalcifications: truth.microcalcifications.map(({ x, y, diameterMm, centreline }) =>
       centreline ? { x, y, diameterMm, centreline } : { x, y, diameterMm },
     ),
-    clusters: truth.clusters.map(({ centroid, bbox }) => ({ centroid, bbox })),
+    clusters: truth.clusters.map(({ centroid, bbox, morphology }) => ({ centroid, bbox, label: morphology })),
     masses: truth.masses.map((mass) => {
       const mask = rasterizePolygon(mass.polygon, truth.width, truth.height);
       const indices: number[] = [];
@@ -210,6 +210,8 @@ function report(args: EvalArgs, summary: DetectionSummary, records: readonly Ima
     `  sensitivity             ${pct(summary.clusterSensitivity)}   target ≥ ${TARGETS.clusterSensitivity}: ${verdict(summary.clusterSensitivity.rate >= TARGETS.clusterSensitivity)}`,
     `  false clusters / image  ${num(summary.falseClustersPerImage)}   target ≤ ${TARGETS.falseClustersPerImage}: ${verdict(summary.falseClustersPerImage <= TARGETS.falseClustersPerImage)}`,
     `    of which groups of true MCs the truth calls no cluster (diffuse): ${num(summary.falseClustersOfTrueMcsPerImage)} / image`,
+    '  sensitivity by morphology:',
+    ...summary.clusterSensitivityByLabel.map((r) => `    ${r.label.padEnd(24)}${pct(r)}`),
     '',
     "Microcalcifications (found: detected centroid within max(0.3 mm, truth radius) of the truth centre, or within max(0.3 mm, line radius) of a linear MC's centre line)",
     ...summary.mcSensitivityByDiameter.map(

@@ -14,7 +14,7 @@ export interface McClusterOptions {
    * Least CNR of an MC that links groups. Weaker MCs do not link: each joins the group of the nearest
    * linking MC within `attachDistanceMm`, or none. Among a few hundred candidates per image, chains of
    * weak ones would otherwise join unrelated MCs across the breast into one sprawling "cluster".
-   * Default 4.5 (0: every MC links).
+   * Default 4.3 (0: every MC links).
    */
   readonly linkCnr?: number;
   /** Distance within which a weaker MC joins the group of its nearest linking MC, mm. Default 3. */
@@ -22,14 +22,15 @@ export interface McClusterOptions {
   /**
    * Least CNR of an MC that joins a cluster at all. The detector reports candidates from its seed
    * level (3.6) up, ranked by CNR, for the MC list; the weakest of them are mostly noise, and letting
-   * them attach would pad true clusters with false members and their features with noise. Default 4.
+   * them attach would pad true clusters with false members and their features with noise. Default 3.8.
    */
   readonly attachCnr?: number;
   /** Least number of MCs in a cluster. Default 3 (the clinical definition). */
   readonly minCount?: number;
   /**
-   * Density rule: a group is a cluster only if some disk of this area, centred on one of its MCs, holds
-   * at least `minCount` of its MCs, mm². Default 100 (1 cm²: radius 5.64 mm).
+   * Density rule: a group is a cluster only if some disk of this area, anywhere, holds at least
+   * `minCount` of its MCs (their centroids), mm². Default 100 (1 cm²: radius 5.64 mm). The disk is
+   * not required to be centred on an MC: three MCs 7 mm apart along a line fit in 1 cm².
    */
   readonly densityAreaMm2?: number;
   /**
@@ -37,7 +38,7 @@ export interface McClusterOptions {
    * level. Chance groups of texture spots just above the detection threshold are common; two clearly
    * visible members are rare by chance. The level is `strongCnr` for a search area up to
    * `referenceAreaMm2` and rises by `areaCnrSlope` per e-fold of area beyond it (see
-   * `searchAreaMm2`). Defaults 4.6 and 2 (minStrongCount 0 disables the rule).
+   * `searchAreaMm2`). Defaults 4.5 and 2 (minStrongCount 0 disables the rule).
    */
   readonly strongCnr?: number;
   readonly minStrongCount?: number;
@@ -51,6 +52,20 @@ export interface McClusterOptions {
   readonly searchAreaMm2?: number;
   /** Search area up to which the strong level is `strongCnr`, mm². Default 5000. */
   readonly referenceAreaMm2?: number;
+  /**
+   * Background rule: with the image's strong MCs (CNR ≥ the strong level) away from the group (see
+   * `backgroundExclusionMm`) taken as a Poisson background spread over the search area, the expected number of `densityAreaMm2` windows that
+   * hold by chance as many strong MCs as the group does must not exceed this. Three strong MCs within
+   * 1 cm² stand out against a clean breast, and are expected in one with diffuse calcifications or
+   * much bright texture. Default 0.5 (1e9 turns the rule off).
+   */
+  readonly maxChanceGroups?: number;
+  /**
+   * Strong MCs within this distance of a member are the group's surroundings, not background, for
+   * the background rule: the other parts of a regional distribution would otherwise count against
+   * each part, mm. Default 10.
+   */
+  readonly backgroundExclusionMm?: number;
   /** Rise of the strong level per natural-log unit of area beyond the reference. Default 0.7. */
   readonly areaCnrSlope?: number;
 }
@@ -65,27 +80,34 @@ interface ClusterSettings {
   densityRadius: number;
   strongLevel: number;
   minStrong: number;
+  densityArea: number;
+  searchArea: number;
+  maxChanceGroups: number;
+  exclusion: number;
 }
 
 function resolveClusterOptions(options: McClusterOptions): ClusterSettings {
   const minCount = checkedOption('minCount', options.minCount ?? 3, 1, 1e6);
   if (!Number.isInteger(minCount))
     throw new SegmentationError('INVALID_OPTION', 'option minCount must be an integer');
-  const strongCnr = checkedOption('strongCnr', options.strongCnr ?? 4.6, 0, 1e6);
+  const strongCnr = checkedOption('strongCnr', options.strongCnr ?? 4.5, 0, 1e6);
   const referenceArea = checkedOption('referenceAreaMm2', options.referenceAreaMm2 ?? 5000, 1, 1e9);
   const slope = checkedOption('areaCnrSlope', options.areaCnrSlope ?? 0.7, 0, 100);
   const searchArea = checkedOption('searchAreaMm2', options.searchAreaMm2 ?? referenceArea, 0, 1e9);
+  const densityArea = checkedOption('densityAreaMm2', options.densityAreaMm2 ?? 100, 0, 1e8);
   return {
     link: checkedOption('linkDistanceMm', options.linkDistanceMm ?? 7, 0, 1000),
-    linkCnr: checkedOption('linkCnr', options.linkCnr ?? 4.5, 0, 1e6),
+    linkCnr: checkedOption('linkCnr', options.linkCnr ?? 4.3, 0, 1e6),
     attach: checkedOption('attachDistanceMm', options.attachDistanceMm ?? 3, 0, 1000),
-    attachCnr: checkedOption('attachCnr', options.attachCnr ?? 4, 0, 1e6),
+    attachCnr: checkedOption('attachCnr', options.attachCnr ?? 3.8, 0, 1e6),
     minCount,
-    densityRadius: Math.sqrt(
-      checkedOption('densityAreaMm2', options.densityAreaMm2 ?? 100, 0, 1e8) / Math.PI,
-    ),
+    densityRadius: Math.sqrt(densityArea / Math.PI),
     strongLevel: strongCnr + slope * Math.max(0, Math.log(searchArea / referenceArea)),
     minStrong: checkedOption('minStrongCount', options.minStrongCount ?? 2, 0, 1e6),
+    densityArea,
+    searchArea,
+    maxChanceGroups: checkedOption('maxChanceGroups', options.maxChanceGroups ?? 0.5, 0, 1e9),
+    exclusion: checkedOption('backgroundExclusionMm', options.backgroundExclusionMm ?? 10, 0, 1e6),
   };
 }
 
@@ -96,10 +118,12 @@ function resolveClusterOptions(options: McClusterOptions): ClusterSettings {
  * (physical distance, using the image's row and column spacing) and grouped by single linkage; every
  * weaker MC of CNR ≥ `attachCnr` joins the group of its nearest linking MC within `attachDistanceMm`
  * (weaker ones join none). A group is kept when
- * it has at least `minCount` MCs, at least one of them has `minCount` members (itself included)
- * within the radius sqrt(densityAreaMm2 / π) of its centroid, and at least `minStrongCount` members
- * have a CNR of at least the strong level (see McClusterOptions.strongCnr and searchAreaMm2). A
- * spatial hash keeps this O(n) for evenly spread MCs.
+ * it has at least `minCount` MCs, some disk of radius sqrt(densityAreaMm2 / π) holds `minCount` of
+ * their centroids, at least `minStrongCount` members have a CNR of at least the strong level (see
+ * McClusterOptions.strongCnr and searchAreaMm2), and that many strong MCs in one window are not
+ * expected by chance from the image's strong MCs away from the group (McClusterOptions.
+ * maxChanceGroups, backgroundExclusionMm). A
+ * spatial hash keeps the linkage O(n) for evenly spread MCs.
  *
  * Parameters: `mcs` – detected MCs (centroids in pixels of `image`); `image` – supplies the pixel
  * spacing; `options` – see McClusterOptions.
@@ -180,36 +204,109 @@ export function clusterMicrocalcifications(
     if (members) members.push(i);
     else groups.set(group[i], [i]);
   }
+  const strongInImage: number[] = [];
+  for (let i = 0; i < n; i++) if (mcs[i].cnr >= strongLevel) strongInImage.push(i);
   const clusters: McCluster[] = [];
   for (const members of groups.values()) {
     if (members.length < minCount) continue;
     let strong = 0;
-    for (const i of members) if (minStrong === 0 || mcs[i].cnr >= strongLevel) strong++;
-    if (strong < minStrong) continue;
-    if (!isDense(members, xs, ys, densityRadius, minCount)) continue;
+    for (const i of members) if (mcs[i].cnr >= strongLevel) strong++;
+    if (minStrong > 0 && strong < minStrong) continue;
+    const background = strongOutside(strongInImage, members, xs, ys, settings.exclusion);
+    if (expectedChanceGroups(strong, background, settings) > settings.maxChanceGroups) continue;
+    if (!hasDenseDisk(members, xs, ys, densityRadius, minCount)) continue;
     clusters.push(makeCluster(members.map((i) => mcs[i])));
   }
   clusters.sort((a, b) => mcs.indexOf(a.mcs[0]) - mcs.indexOf(b.mcs[0]));
   return clusters;
 }
 
-/** True when some member has at least `minCount` members (itself included) within `radius` (mm). */
-function isDense(
+/** How many of the strong MCs lie farther than `exclusion` (mm) from every member. */
+function strongOutside(
+  strong: readonly number[],
+  members: readonly number[],
+  xs: Float64Array,
+  ys: Float64Array,
+  exclusion: number,
+): number {
+  const e2 = exclusion * exclusion;
+  let outside = 0;
+  for (const i of strong) {
+    let near = false;
+    for (const j of members) {
+      const dx = xs[j] - xs[i];
+      const dy = ys[j] - ys[i];
+      if (dx * dx + dy * dy <= e2) {
+        near = true;
+        break;
+      }
+    }
+    if (!near) outside++;
+  }
+  return outside;
+}
+
+/**
+ * Expected number of windows of the density area, among the searchArea / densityArea that tile the
+ * search area, holding at least `strong` strong MCs when `others` strong MCs lie at random in it:
+ * (A / W) · P(Poisson(others · W / A) ≥ strong). 0 for a group without strong members.
+ */
+function expectedChanceGroups(strong: number, others: number, settings: ClusterSettings): number {
+  if (strong === 0 || others <= 0) return 0;
+  const windows = Math.max(1, settings.searchArea / Math.max(settings.densityArea, 1e-9));
+  const mean = others / windows;
+  // P(N ≥ strong) = 1 − Σ_{k < strong} e^−μ μ^k / k!
+  let term = Math.exp(-mean);
+  let below = 0;
+  for (let k = 0; k < strong; k++) {
+    below += term;
+    term *= mean / (k + 1);
+  }
+  return windows * Math.max(0, 1 - below);
+}
+
+/**
+ * True when some disk of `radius` (mm), anywhere, holds at least `minCount` of the members. If a disk
+ * holds k ≥ 2 points, it can be moved until two of them lie on its boundary without losing any, so
+ * the disks centred on a member or passing through two members within 2 · radius are the only ones
+ * to try (O(m³) for m members; groups are tens of MCs).
+ */
+function hasDenseDisk(
   members: readonly number[],
   xs: Float64Array,
   ys: Float64Array,
   radius: number,
   minCount: number,
 ): boolean {
-  const r2 = radius * radius;
-  for (const i of members) {
+  const r2 = radius * radius * (1 + 1e-9);
+  const countWithin = (cx: number, cy: number): number => {
     let within = 0;
     for (const j of members) {
-      const dx = xs[j] - xs[i];
-      const dy = ys[j] - ys[i];
+      const dx = xs[j] - cx;
+      const dy = ys[j] - cy;
       if (dx * dx + dy * dy <= r2) within++;
     }
-    if (within >= minCount) return true;
+    return within;
+  };
+  for (const i of members) {
+    if (countWithin(xs[i], ys[i]) >= minCount) return true;
+  }
+  for (let a = 0; a < members.length; a++) {
+    const i = members[a];
+    for (let b = a + 1; b < members.length; b++) {
+      const j = members[b];
+      const dx = xs[j] - xs[i];
+      const dy = ys[j] - ys[i];
+      const d2 = dx * dx + dy * dy;
+      if (d2 === 0 || d2 > 4 * radius * radius) continue;
+      const d = Math.sqrt(d2);
+      const h = Math.sqrt(Math.max(0, radius * radius - d2 / 4));
+      const mx = (xs[i] + xs[j]) / 2;
+      const my = (ys[i] + ys[j]) / 2;
+      const ux = (-dy / d) * h;
+      const uy = (dx / d) * h;
+      if (countWithin(mx + ux, my + uy) >= minCount || countWithin(mx - ux, my - uy) >= minCount) return true;
+    }
   }
   return false;
 }

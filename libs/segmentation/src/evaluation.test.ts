@@ -166,5 +166,33 @@ describe('summarizeScores', () => {
     expect(summary.meanDice).toBeCloseTo(0.7, 12);
     expect(summary.meanDiceAtLeast8).toBeCloseTo(0.9, 12);
     expect(summary.falseMassesPerImage).toBe(1);
+    expect(summary.clusterSensitivityByLabel).toEqual([]);
+  });
+
+  it('breaks cluster sensitivity down by the truth label, carried through scoreImage', () => {
+    const spacing = { row: 0.1, col: 0.1 };
+    const box = (x: number) => ({ centroid: { x: x + 5, y: 5 }, bbox: { x0: x, y0: 0, x1: x + 10, y1: 10 } });
+    const truth = {
+      width: 1000,
+      pixelSpacingMm: spacing,
+      microcalcifications: [],
+      clusters: [
+        { ...box(0), label: 'punctate' },
+        { ...box(300), label: 'amorphous' },
+        { ...box(600), label: 'amorphous' },
+      ],
+      masses: [],
+    };
+    const detected = { mcs: [], bbox: { x0: 300, y0: 0, x1: 310, y1: 10 }, centroid: { x: 305, y: 5 } };
+    const score = scoreImage(truth, { microcalcifications: [], clusters: [detected], masses: [] });
+    expect(score.clusters).toEqual([
+      { found: false, label: 'punctate' },
+      { found: true, label: 'amorphous' },
+      { found: false, label: 'amorphous' },
+    ]);
+    expect(summarizeScores([score]).clusterSensitivityByLabel).toEqual([
+      { label: 'amorphous', found: 1, total: 2, rate: 0.5 },
+      { label: 'punctate', found: 0, total: 1, rate: 0 },
+    ]);
   });
 });

@@ -38,6 +38,8 @@ export interface TruthMc {
 export interface TruthCluster {
   readonly centroid: Point;
   readonly bbox: BBox;
+  /** A category the summary breaks sensitivity down by (e.g. the BI-RADS morphology). */
+  readonly label?: string;
 }
 
 /** A true mass: its reference mask as sorted linear pixel indices, and its equivalent diameter (mm). */
@@ -67,8 +69,8 @@ export interface ImageScore {
   /** One entry per truth MC, in truth order. */
   readonly mcs: readonly { readonly diameterMm: number; readonly found: boolean }[];
   readonly falseMcs: number;
-  /** One entry per truth cluster, in truth order. */
-  readonly clusters: readonly { readonly found: boolean }[];
+  /** One entry per truth cluster, in truth order, with the truth cluster's label if it has one. */
+  readonly clusters: readonly { readonly found: boolean; readonly label?: string }[];
   readonly falseClusters: number;
   /**
    * False clusters at least half of whose MCs match true MCs: real calcifications grouped where the
@@ -135,7 +137,7 @@ export function scoreImage(truth: ImageTruth, found: ImageDetections, rules: Sco
         hit = true;
       }
     });
-    return { found: hit };
+    return t.label === undefined ? { found: hit } : { found: hit, label: t.label };
   });
 
   let falseClustersOfTrueMcs = 0;
@@ -238,6 +240,8 @@ export interface Rate {
 export interface DetectionSummary {
   readonly images: number;
   readonly clusterSensitivity: Rate;
+  /** Cluster sensitivity per truth label (TruthCluster.label), labels in alphabetical order. */
+  readonly clusterSensitivityByLabel: readonly (Rate & { readonly label: string })[];
   readonly falseClustersPerImage: number;
   /** False clusters per image made mostly of true MCs (see ImageScore.falseClustersOfTrueMcs). */
   readonly falseClustersOfTrueMcsPerImage: number;
@@ -262,7 +266,7 @@ export const MC_DIAMETER_BINS: readonly (readonly [number, number])[] = [
 ];
 
 /**
- * Pools image scores: cluster sensitivity and false clusters per image, MC sensitivity by diameter
+ * Pools image scores: cluster sensitivity (all, and per truth label) and false clusters per image, MC sensitivity by diameter
  * bin (a bin is [lo, hi), the last one closed) and for MCs ≥ 0.2 mm, false MCs per image, mass
  * sensitivity and mean Dice of found masses (all, and masses ≥ 8 mm), false masses per image.
  *
@@ -293,9 +297,14 @@ export function summarizeScores(scores: readonly ImageScore[]): DetectionSummary
     return sel.length > 0 ? sel.reduce((a, m) => a + m.dice, 0) / sel.length : Number.NaN;
   };
   const last = MC_DIAMETER_BINS.length - 1;
+  const labels = [...new Set(allClusters.flatMap((c) => (c.label === undefined ? [] : [c.label])))].sort();
   return {
     images: n,
     clusterSensitivity: rate(allClusters.filter((c) => c.found).length, allClusters.length),
+    clusterSensitivityByLabel: labels.map((label) => {
+      const sel = allClusters.filter((c) => c.label === label);
+      return { label, ...rate(sel.filter((c) => c.found).length, sel.length) };
+    }),
     falseClustersPerImage: n > 0 ? sum((s) => s.falseClusters) / n : Number.NaN,
     falseClustersOfTrueMcsPerImage: n > 0 ? sum((s) => s.falseClustersOfTrueMcs) / n : Number.NaN,
     mcSensitivityByDiameter: MC_DIAMETER_BINS.map(([lo, hi], i) => ({
