@@ -39,6 +39,7 @@ export {
   type CreateSessionOptions,
   createSession,
   type ExecutionProviderName,
+  missingProviderLibrary,
   type OnnxSession,
   parseProviders,
 } from './session';

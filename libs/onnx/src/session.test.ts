@@ -1,12 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OnnxSessionError } from './errors';
 import { GraphBuilder } from './graph-builder';
 import * as op from './ops';
-import { createSession, parseProviders } from './session';
+import { createSession, missingProviderLibrary, parseProviders } from './session';
 
 function tinyModel(): Uint8Array {
   const g = new GraphBuilder();
@@ -34,6 +35,28 @@ describe('parseProviders', () => {
 
   it('rejects unknown providers', () => {
     expect(() => parseProviders('cuda,tensorrt')).toThrow(OnnxSessionError);
+  });
+});
+
+describe('missingProviderLibrary', () => {
+  it('names the CUDA library exactly when it is absent from the installed onnxruntime-node', () => {
+    expect(missingProviderLibrary('cpu')).toBeUndefined();
+    const binary = join(
+      dirname(createRequire(__filename).resolve('onnxruntime-node')),
+      '..',
+      'bin',
+      'napi-v6',
+      process.platform,
+      process.arch,
+    );
+    const installed = existsSync(join(binary, 'libonnxruntime_providers_cuda.so'));
+    const reason = missingProviderLibrary('cuda');
+    if (process.platform !== 'linux') return;
+    if (installed) expect(reason).toBeUndefined();
+    else
+      expect(reason).toMatch(
+        /libonnxruntime_providers_cuda\.so is not installed .*ONNXRUNTIME_NODE_INSTALL=cuda12/,
+      );
   });
 });
 

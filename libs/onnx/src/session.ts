@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { OnnxSessionError } from './errors';
 
@@ -11,6 +14,40 @@ const KNOWN_PROVIDERS: readonly ExecutionProviderName[] = ['cuda', 'cpu'];
  * on the model, so later sessions skip the provider without asking onnxruntime (and logging) again.
  */
 const unavailableProviders = new Map<ExecutionProviderName, string>();
+
+/** Providers whose library is not installed at all (missingProviderLibrary): not even worth a last try. */
+const missingLibraries = new Set<ExecutionProviderName>();
+
+/** The CUDA provider library onnxruntime-node loads from beside its binding, per platform. */
+const CUDA_PROVIDER_LIBRARY: Partial<Record<NodeJS.Platform, string>> = {
+  linux: 'libonnxruntime_providers_cuda.so',
+  win32: 'onnxruntime_providers_cuda.dll',
+};
+
+/**
+ * Why a provider cannot load, found without asking onnxruntime, or undefined when it may load. Asking is
+ * what CUDA's absence would otherwise be found by, and onnxruntime's native loader then prints an error
+ * line of its own ("Failed to load library …providers_shared.so") that no log level silences. Only CUDA
+ * is checked: its library comes from onnxruntime-node's install script, which `.npmrc` skips here
+ * (`onnxruntime-node-install=skip`; a GPU host installs it with `ONNXRUNTIME_NODE_INSTALL=cuda12`).
+ *
+ * @param provider - The provider to check.
+ * @returns The reason it cannot load, or undefined (present, or not checkable: onnxruntime decides).
+ */
+export function missingProviderLibrary(provider: ExecutionProviderName): string | undefined {
+  if (provider !== 'cuda') return undefined;
+  const file = CUDA_PROVIDER_LIBRARY[process.platform];
+  if (file === undefined) return `onnxruntime-node has no CUDA build for ${process.platform}`;
+  let binary: string;
+  try {
+    const entry = createRequire(__filename).resolve('onnxruntime-node');
+    binary = join(dirname(entry), '..', 'bin', 'napi-v6', process.platform, process.arch);
+  } catch {
+    return undefined;
+  }
+  if (existsSync(join(binary, file))) return undefined;
+  return `${file} is not installed beside onnxruntime-node's binding (install the CUDA build with ONNXRUNTIME_NODE_INSTALL=cuda12 npm install)`;
+}
 
 /** Errors raised while attaching a provider (its library is missing), as opposed to errors of the model. */
 const PROVIDER_LOAD_FAILURE = /AppendExecutionProvider|shared library|not (?:available|enabled|supported)/i;
@@ -69,6 +106,7 @@ export function parseProviders(value: string | undefined): ExecutionProviderName
  * Creates an onnxruntime session, trying execution providers in order. onnxruntime-node throws when a
  * provider's library is missing (e.g. CUDA on a CPU-only host: "Failed to load shared library") instead of
  * falling back, so each provider is tried alone; a failure logs one line and the next provider is tried.
+ * A CUDA library that is not installed is seen before asking onnxruntime (missingProviderLibrary).
  * A provider whose library failed to load is remembered and skipped silently by later calls in the process.
  *
  * @param model - ONNX bytes or a file path.
@@ -96,8 +134,18 @@ export async function createSession(
   for (let i = 0; i < providers.length; i++) {
     const provider = providers[i];
     const known = unavailableProviders.get(provider);
-    if (known !== undefined && i < providers.length - 1) {
+    if (known !== undefined && (i < providers.length - 1 || missingLibraries.has(provider))) {
       failures.push(`${provider}: ${known}`);
+      continue;
+    }
+    const missing = known === undefined ? missingProviderLibrary(provider) : undefined;
+    if (missing !== undefined) {
+      unavailableProviders.set(provider, missing);
+      missingLibraries.add(provider);
+      failures.push(`${provider}: ${missing}`);
+      const next = providers[i + 1];
+      if (next)
+        log(`onnx: execution provider '${provider}' unavailable (${missing}); falling back to '${next}'`);
       continue;
     }
     const sessionOptions: ort.InferenceSession.SessionOptions = {
