@@ -11,8 +11,8 @@
  * - mass found: a detected mass's centroid inside the truth mask (the rasterised truth polygon) or the
  *   truth centroid inside the detected mask; Dice against that mask.
  *
- * Prints the acceptance figures with their targets and per-image segmentation time (phantom
- * generation excluded). Exit status 0 after a run (targets missed or not), 2 for bad arguments.
+ * Prints the acceptance figures with their targets, cluster sensitivity per BI-RADS morphology of the
+ * truth cluster, and per-image segmentation time (phantom generation excluded). Exit status 0 after a run (targets missed or not), 2 for bad arguments.
  */
 import { parseArgs } from 'node:util';
 import type { GrayImage } from '@calcscope/imaging';

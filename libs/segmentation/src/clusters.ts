@@ -52,12 +52,14 @@ export interface McClusterOptions {
   readonly searchAreaMm2?: number;
   /** Search area up to which the strong level is `strongCnr`, mm². Default 5000. */
   readonly referenceAreaMm2?: number;
+  /** Rise of the strong level per natural-log unit of area beyond the reference. Default 0.7. */
+  readonly areaCnrSlope?: number;
   /**
-   * Background rule: with the image's strong MCs (CNR ≥ the strong level) away from the group (see
-   * `backgroundExclusionMm`) taken as a Poisson background spread over the search area, the expected number of `densityAreaMm2` windows that
-   * hold by chance as many strong MCs as the group does must not exceed this. Three strong MCs within
-   * 1 cm² stand out against a clean breast, and are expected in one with diffuse calcifications or
-   * much bright texture. Default 0.5 (1e9 turns the rule off).
+   * Background rule: the image's strong MCs (CNR ≥ the strong level) away from the group (see
+   * `backgroundExclusionMm`) are taken as a Poisson background over the search area; the expected
+   * number of `densityAreaMm2` windows holding by chance as many strong MCs as the group does must not
+   * exceed this. Three strong MCs within 1 cm² stand out against a clean breast, and are expected in
+   * one with diffuse calcifications or much bright texture. Default 0.5 (1e9 turns the rule off).
    */
   readonly maxChanceGroups?: number;
   /**
@@ -66,8 +68,6 @@ export interface McClusterOptions {
    * each part, mm. Default 10.
    */
   readonly backgroundExclusionMm?: number;
-  /** Rise of the strong level per natural-log unit of area beyond the reference. Default 0.7. */
-  readonly areaCnrSlope?: number;
 }
 
 /** Resolved clustering options. */
@@ -122,8 +122,8 @@ function resolveClusterOptions(options: McClusterOptions): ClusterSettings {
  * their centroids, at least `minStrongCount` members have a CNR of at least the strong level (see
  * McClusterOptions.strongCnr and searchAreaMm2), and that many strong MCs in one window are not
  * expected by chance from the image's strong MCs away from the group (McClusterOptions.
- * maxChanceGroups, backgroundExclusionMm). A
- * spatial hash keeps the linkage O(n) for evenly spread MCs.
+ * maxChanceGroups and backgroundExclusionMm). A spatial hash keeps the linkage O(n) for evenly
+ * spread MCs.
  *
  * Parameters: `mcs` – detected MCs (centroids in pixels of `image`); `image` – supplies the pixel
  * spacing; `options` – see McClusterOptions.
@@ -249,7 +249,8 @@ function strongOutside(
 /**
  * Expected number of windows of the density area, among the searchArea / densityArea that tile the
  * search area, holding at least `strong` strong MCs when `others` strong MCs lie at random in it:
- * (A / W) · P(Poisson(others · W / A) ≥ strong). 0 for a group without strong members.
+ * (A / W) · P(Poisson(others · W / A) ≥ strong). 0 for a group without strong members or an image
+ * without other strong MCs.
  */
 function expectedChanceGroups(strong: number, others: number, settings: ClusterSettings): number {
   if (strong === 0 || others <= 0) return 0;
@@ -278,6 +279,7 @@ function hasDenseDisk(
   radius: number,
   minCount: number,
 ): boolean {
+  // A hair of tolerance: the disks through two members have both exactly on their boundary.
   const r2 = radius * radius * (1 + 1e-9);
   const countWithin = (cx: number, cy: number): number => {
     let within = 0;
