@@ -131,6 +131,13 @@ export async function createSession(
   const log = options.log ?? ((line: string) => console.warn(line));
   const failures: string[] = [];
   let lastError: unknown;
+  /** Records why provider i failed and announces the fallback, if there is one. */
+  const failed = (i: number, reason: string): void => {
+    failures.push(`${providers[i]}: ${reason}`);
+    const next = providers[i + 1];
+    if (next)
+      log(`onnx: execution provider '${providers[i]}' unavailable (${reason}); falling back to '${next}'`);
+  };
   for (let i = 0; i < providers.length; i++) {
     const provider = providers[i];
     const known = unavailableProviders.get(provider);
@@ -142,10 +149,7 @@ export async function createSession(
     if (missing !== undefined) {
       unavailableProviders.set(provider, missing);
       missingLibraries.add(provider);
-      failures.push(`${provider}: ${missing}`);
-      const next = providers[i + 1];
-      if (next)
-        log(`onnx: execution provider '${provider}' unavailable (${missing}); falling back to '${next}'`);
+      failed(i, missing);
       continue;
     }
     const sessionOptions: ort.InferenceSession.SessionOptions = {
@@ -167,11 +171,8 @@ export async function createSession(
     } catch (error) {
       lastError = error;
       const reason = firstLine(error);
-      failures.push(`${provider}: ${reason}`);
       if (PROVIDER_LOAD_FAILURE.test(reason)) unavailableProviders.set(provider, reason);
-      const next = providers[i + 1];
-      if (next)
-        log(`onnx: execution provider '${provider}' unavailable (${reason}); falling back to '${next}'`);
+      failed(i, reason);
     }
   }
   throw new OnnxSessionError(
